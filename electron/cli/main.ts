@@ -1,0 +1,36 @@
+/**
+ * `tearline`: the command line over the same core that the app runs. Every failure is
+ * one line on stderr, `CODE: message`, with the exit status of the BRIEF: 0 success,
+ * 1 verification or integrity failure, 2 usage, 3 passphrase or lock, 4 anything else.
+ */
+import { CommanderError } from 'commander';
+import { exitCodeFor, TearlineError, toErrorInfo } from '../../shared/errors';
+import { buildProgram } from './program';
+
+export async function run(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      process.stderr.write(`E_USAGE: ${error.message.replace(/^error:\s*/, '').split('\n')[0]} (see tearline --help)\n`);
+      return 2;
+    }
+    const info = toErrorInfo(error);
+    process.stderr.write(`${info.code}: ${info.message}\n`);
+    if (!(error instanceof TearlineError) && process.env.TEARLINE_DEBUG) console.error(error);
+    return exitCodeFor(info.code);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`E_INTERNAL: ${String(error)}\n`);
+    process.exitCode = 4;
+  },
+);

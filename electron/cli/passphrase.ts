@@ -1,0 +1,69 @@
+/**
+ * Where the command line gets a passphrase: TEARLINE_PASSPHRASE, a file, or a prompt on
+ * a terminal (never echoed). Never from an argument: those end up in shell history and
+ * in every other user's `ps` listing.
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { TearlineError } from '../../shared/errors';
+
+export interface PassphraseSource {
+  env: string;
+  file?: string;
+  prompt: string;
+  /** Ask twice and compare, when setting a new passphrase on a terminal. */
+  confirm?: boolean;
+}
+
+export async function readPassphrase(source: PassphraseSource): Promise<string> {
+  if (source.file !== undefined) return readPassphraseFile(source.file);
+  const fromEnv = process.env[source.env];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new TearlineError('E_USAGE', `no passphrase: set ${source.env}, use a passphrase file, or run on a terminal`);
+  }
+  const first = await promptHidden(source.prompt);
+  if (source.confirm) {
+    const second = await promptHidden('Repeat it: ');
+    if (first !== second) throw new TearlineError('E_USAGE', 'the two passphrases differ');
+  }
+  if (first === '') throw new TearlineError('E_USAGE', 'the passphrase is empty');
+  return first;
+}
+
+/** The whole file, less one trailing line break (editors add one). */
+export function readPassphraseFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new TearlineError('E_IO', `cannot read the passphrase file ${file}: ${(error as Error).message}`);
+  }
+  const passphrase = text.replace(/\r?\n$/, '');
+  if (passphrase === '') throw new TearlineError('E_USAGE', `the passphrase file ${file} is empty`);
+  return passphrase;
+}
+
+function promptHidden(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let muted = false;
+    const output = new Writable({
+      write(chunk, _encoding, done) {
+        if (!muted) process.stderr.write(chunk);
+        done();
+      },
+    });
+    const rl = createInterface({ input: process.stdin, output, terminal: true });
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+    rl.on('SIGINT', () => {
+      rl.close();
+      reject(new TearlineError('E_CANCELLED', 'cancelled'));
+    });
+    muted = true;
+  });
+}

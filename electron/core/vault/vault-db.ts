@@ -1,0 +1,107 @@
+/**
+ * The vault's SQLite file: opening it with the pragmas that make writes durable and
+ * exclusive, its migrations, and the mapping of SQLite failures to stable error codes.
+ */
+import Database from 'better-sqlite3';
+import { TearlineError } from '../../../shared/errors';
+
+export type Db = Database.Database;
+
+/** Identifies a Tearline vault among SQLite files ("TRLN"). */
+export const APPLICATION_ID = 0x54524c4e;
+
+/**
+ * Schema migrations, applied in order by `user_version`. Only ever append: a released
+ * vault may be at any earlier version, and every step runs inside one transaction.
+ * No table holds record content in the clear: only indexes, hashes, nonces, ciphertext
+ * and signatures.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;
+   CREATE TABLE entries (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT;
+   CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, sig BLOB NOT NULL) STRICT;`,
+];
+
+export interface OpenDbOptions {
+  create: boolean;
+  readonly?: boolean;
+}
+
+export function openDb(path: string, options: OpenDbOptions): Db {
+  let db: Db;
+  try {
+    db = new Database(path, { fileMustExist: !options.create, readonly: options.readonly ?? false });
+  } catch (error) {
+    throw mapSqliteError(error, `cannot open ${path}`);
+  }
+  try {
+    // One process owns the vault at a time: EXCLUSIVE locking (set before WAL is first
+    // touched, so the WAL index lives in this process's memory, not a shared-memory file)
+    // makes a second process get SQLITE_BUSY, which we report as E_VAULT_BUSY, rather than
+    // a second writer appending on top of a stale view of the log.
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('busy_timeout = 250');
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (!options.create && (appId !== APPLICATION_ID || version === 0)) {
+      throw new TearlineError('E_VAULT_FORMAT', `${path} is not a Tearline vault`);
+    }
+    if (version > MIGRATIONS.length) {
+      throw new TearlineError('E_VAULT_FORMAT', `${path} was written by a newer Tearline (schema ${version}); upgrade to open it`);
+    }
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // FULL: the WAL is synced at every commit, so a write we report done survives power loss.
+      db.pragma('synchronous = FULL');
+    }
+    // Nothing decrypted ever reaches SQLite, but keep its own scratch space off the disk too.
+    db.pragma('temp_store = MEMORY');
+    db.pragma('secure_delete = ON');
+    // Take the lock now, not at the first write, so a second process is refused at open.
+    db.exec(options.readonly ? 'BEGIN; SELECT count(*) FROM sqlite_master; COMMIT;' : 'BEGIN EXCLUSIVE; COMMIT;');
+    if (!options.readonly) migrate(db);
+    return db;
+  } catch (error) {
+    try {
+      db.close();
+    } catch {
+      // Already failing; the original error is the one to report.
+    }
+    throw mapSqliteError(error, `cannot open ${path}`);
+  }
+}
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+      if (v === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
+    }).immediate();
+  }
+}
+
+/** Every SQLite failure becomes one stable code; the rest stays an internal error. */
+export function mapSqliteError(error: unknown, context: string): unknown {
+  if (error instanceof TearlineError) return error;
+  const code = (error as { code?: unknown })?.code;
+  const detail = error instanceof Error ? error.message : String(error);
+  if (typeof code !== 'string') return error;
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED') {
+    return new TearlineError('E_VAULT_BUSY', `${context}: the vault is open in another process (close the app or the other command first)`, { cause: error });
+  }
+  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' && /full/i.test(detail)) {
+    return new TearlineError('E_DISK_FULL', `${context}: the disk is full; nothing was written`, { cause: error });
+  }
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new TearlineError('E_VAULT_FORMAT', `${context}: not a Tearline vault, or the file is damaged (${detail})`, { cause: error });
+  }
+  if (code === 'SQLITE_CANTOPEN') {
+    return new TearlineError('E_NO_VAULT', `${context}: no vault there, or it cannot be opened`, { cause: error });
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
+    return new TearlineError('E_IO', `${context}: ${detail}`, { cause: error });
+  }
+  return error;
+}

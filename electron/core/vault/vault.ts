@@ -1,0 +1,635 @@
+/**
+ * The vault: an encrypted, append-only, Merkle-verified log in one SQLite file.
+ *
+ * Life cycle: `Vault.create` or `Vault.open` (unlock: passphrase → Argon2id → master key →
+ * sub-keys and workstation keys → decrypt and index every entry → check the tree against
+ * the latest signed checkpoint), then reads and appends, then `close()` (lock), which
+ * wipes the keys and releases the file.
+ */
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { canonicalJsonBytes } from '../../../shared/canonical-json';
+import { equalBytes, fromUtf8, toBase64, toHex, utf8, concatBytes } from '../../../shared/bytes';
+import { TearlineError } from '../../../shared/errors';
+import { checkpointBytes, originForVault, type Checkpoint } from '../../../shared/log/checkpoint';
+import { MerkleTree } from '../../../shared/merkle';
+import type { EntryHeader } from '../../../shared/entry';
+import {
+  getPolicy,
+  searchText,
+  summarizeEntry,
+  validateAmendment,
+  validateBody,
+  foldCase,
+  USER_ENTRY_KINDS,
+  SYSTEM_ENTRY_KINDS,
+  DEFAULT_POLICY_ID,
+  type CaseView,
+} from '../../../shared/domain';
+import { open as openSealed, seal, wipe } from '../crypto/aead';
+import { kdfLimits, type KdfLevel, type KdfParams } from '../crypto/kdf';
+import { sha256 } from '../crypto/hash';
+import { loadSodium, sodium } from '../crypto/sodium';
+import { newEntryId, newVaultId } from '../ids';
+import { buildRecord, leafOf, openRow, sealRecord, type EntryRecord, type SealedRow } from '../log/entry-record';
+import { EntryIndex, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
+import { mapSqliteError, openDb, type Db } from './vault-db';
+import { decodeVaultHeader, encodeVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, type VaultHeader } from './vault-header';
+import { deriveSubkey, newMasterKey, passphraseBytes, unwrapMasterKey, wrapMasterKey } from './master-key';
+import {
+  fingerprintHex,
+  generateWorkstationKeys,
+  openWorkstationKeys,
+  sealWorkstationKeys,
+  signDetached,
+  verifyDetached,
+  wipeWorkstationKeys,
+  type WorkstationKeys,
+} from './workstation';
+
+export interface Progress {
+  phase: 'kdf' | 'decrypt' | 'tree' | 'verify' | 'write';
+  done: number;
+  total: number;
+}
+export type ProgressFn = (p: Progress) => void;
+
+export interface CreateOptions {
+  name?: string;
+  kdf?: KdfLevel;
+  onProgress?: ProgressFn;
+}
+
+export interface OpenOptions {
+  onProgress?: ProgressFn;
+  /**
+   * Open a damaged vault far enough to report on it (used by `verify`): entries that do
+   * not decrypt are skipped instead of refusing the unlock, and writes are refused.
+   */
+  forInspection?: boolean;
+}
+
+export interface EntryDraft {
+  kind: string;
+  body: unknown;
+}
+
+export interface AppendedEntry {
+  id: string;
+  index: number;
+  kind: string;
+  caseId: string | null;
+}
+
+export interface StoredEntry {
+  index: number;
+  header: EntryHeader;
+  body: Record<string, unknown>;
+  summary: string;
+}
+
+export interface SignedCheckpoint extends Checkpoint {
+  signature: Uint8Array;
+}
+
+const META = {
+  header: 'header',
+  wrappedMaster: 'wrapped_master',
+  workstation: 'workstation_keys',
+  head: 'head',
+} as const;
+
+export class Vault {
+  readonly path: string;
+  readonly header: VaultHeader;
+  readonly origin: string;
+  /** Set when the vault was opened for inspection and something did not decrypt. */
+  readonly damaged: { index: number; reason: string }[] = [];
+  private db: Db | undefined;
+  private master: Uint8Array | undefined;
+  private entriesKey: Uint8Array | undefined;
+  private recordsKey: Uint8Array | undefined;
+  private keys: WorkstationKeys | undefined;
+  private readonly tree = new MerkleTree(sha256);
+  private readonly index = new EntryIndex();
+  private readonly readOnly: boolean;
+
+  private constructor(filePath: string, db: Db, header: VaultHeader, master: Uint8Array, readOnly: boolean) {
+    this.path = filePath;
+    this.db = db;
+    this.header = header;
+    this.origin = originForVault(header.vaultId);
+    this.master = master;
+    this.entriesKey = deriveSubkey(master, 'entries');
+    this.recordsKey = deriveSubkey(master, 'records');
+    this.readOnly = readOnly;
+  }
+
+  // ---------------------------------------------------------------- life cycle
+
+  /**
+   * Creates a vault at `filePath`, which must not exist. The file is built under a
+   * temporary name and renamed into place only when complete, so a failure (a full
+   * disk, a kill) never leaves a half-made vault where the officer expects one.
+   */
+  static async create(filePath: string, passphrase: string | Uint8Array, options: CreateOptions = {}): Promise<Vault> {
+    await loadSodium();
+    const target = path.resolve(filePath);
+    if (existsSync(target)) throw new TearlineError('E_VAULT_EXISTS', `a file already exists at ${target}; refusing to overwrite it`);
+    const pass = passphraseBytes(passphrase);
+    const level = options.kdf ?? 'moderate';
+    const kdf: KdfParams = {
+      alg: 'argon2id13',
+      ...kdfLimits(level),
+      salt: toBase64(sodium().randombytes_buf(sodium().crypto_pwhash_SALTBYTES)),
+    };
+    const header: VaultHeader = {
+      format: VAULT_FORMAT,
+      version: VAULT_FORMAT_VERSION,
+      vaultId: newVaultId(),
+      createdAt: new Date().toISOString(),
+      kdf,
+    };
+    const headerBytes = encodeVaultHeader(header);
+    const master = newMasterKey();
+    options.onProgress?.({ phase: 'kdf', done: 0, total: 1 });
+    const wrapped = wrapMasterKey(master, pass, kdf, headerBytes);
+    options.onProgress?.({ phase: 'kdf', done: 1, total: 1 });
+    const keys = generateWorkstationKeys(options.name?.trim() || 'Tearline workstation');
+
+    const temp = `${target}.creating-${process.pid}-${Date.now()}`;
+    let db: Db | undefined;
+    try {
+      db = openDb(temp, { create: true });
+      const secrets = deriveSubkey(master, 'secrets');
+      const sealedKeys = sealWorkstationKeys(keys, secrets, header.vaultId);
+      wipe(secrets);
+      const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      db.transaction(() => {
+        put.run(META.header, headerBytes);
+        put.run(META.wrappedMaster, wrapped);
+        put.run(META.workstation, sealedKeys);
+      }).immediate();
+      const vault = new Vault(target, db, header, master, false);
+      vault.keys = keys;
+      vault.appendSystem('vault.created', {
+        name: keys.name,
+        vaultId: header.vaultId,
+        kdf: { opslimit: kdf.opslimit, memlimit: kdf.memlimit },
+        fingerprint: fingerprintHex(keys.edPublicKey),
+      });
+      // Close to fold the WAL into the file, rename into place, then reopen there.
+      db.close();
+      db = undefined;
+      renameSync(temp, target);
+      const reopened = openDb(target, { create: false });
+      vault.db = reopened;
+      return vault;
+    } catch (error) {
+      try {
+        db?.close();
+      } catch {
+        // Reporting the original failure matters more.
+      }
+      rmSync(temp, { force: true });
+      rmSync(`${temp}-wal`, { force: true });
+      rmSync(`${temp}-journal`, { force: true });
+      wipe(master);
+      wipeWorkstationKeys(keys);
+      throw mapSqliteError(error, 'cannot create the vault');
+    }
+  }
+
+  static async open(filePath: string, passphrase: string | Uint8Array, options: OpenOptions = {}): Promise<Vault> {
+    await loadSodium();
+    const target = path.resolve(filePath);
+    if (!existsSync(target)) throw new TearlineError('E_NO_VAULT', `there is no vault at ${target}`);
+    const pass = passphraseBytes(passphrase);
+    const db = openDb(target, { create: false });
+    let vault: Vault | undefined;
+    try {
+      const headerBytes = readMeta(db, META.header);
+      const header = decodeVaultHeader(headerBytes);
+      options.onProgress?.({ phase: 'kdf', done: 0, total: 1 });
+      const master = unwrapMasterKey(readMeta(db, META.wrappedMaster), pass, header.kdf, headerBytes);
+      options.onProgress?.({ phase: 'kdf', done: 1, total: 1 });
+      vault = new Vault(target, db, header, master, options.forInspection === true);
+      const secrets = deriveSubkey(master, 'secrets');
+      try {
+        vault.keys = openWorkstationKeys(readMeta(db, META.workstation), secrets, header.vaultId);
+      } finally {
+        wipe(secrets);
+      }
+      vault.load(options);
+      return vault;
+    } catch (error) {
+      if (vault) vault.close();
+      else db.close();
+      throw mapSqliteError(error, 'cannot unlock the vault');
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.db !== undefined;
+  }
+
+  /** Locks the vault: wipes every key from memory and releases the file. */
+  close(): void {
+    wipe(this.master, this.entriesKey, this.recordsKey);
+    if (this.keys) wipeWorkstationKeys(this.keys);
+    this.master = this.entriesKey = this.recordsKey = undefined;
+    this.keys = undefined;
+    const db = this.db;
+    this.db = undefined;
+    db?.close();
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  get name(): string {
+    return this.workstation().name;
+  }
+
+  list(query: EntryQuery = {}): EntryPage {
+    this.requireOpen();
+    return this.index.query(query);
+  }
+
+  /** Looks an entry up by id (or, with a number, by index) and decrypts it. */
+  get(idOrIndex: string | number): StoredEntry {
+    const index = typeof idOrIndex === 'number' ? idOrIndex : this.index.indexOfId(idOrIndex);
+    if (index === undefined || index < 0 || index >= this.size) {
+      throw new TearlineError('E_NOT_FOUND', `no entry ${String(idOrIndex)} in this vault`);
+    }
+    const record = this.readRecord(index);
+    return { index, header: record.header, body: record.body, summary: this.index.at(index)!.summary };
+  }
+
+  /** The entry with its field salts, for building a bundle that can withhold fields. */
+  getRecord(index: number): EntryRecord {
+    return this.readRecord(index);
+  }
+
+  caseIds(): string[] {
+    this.requireOpen();
+    return this.index.caseIds().filter((id) => this.index.at(this.index.indexOfId(id) ?? -1)?.kind === 'case.opened');
+  }
+
+  caseView(caseId: string): CaseView {
+    this.requireOpen();
+    const indexes = this.index.caseIndexes(caseId);
+    const opened = this.index.indexOfId(caseId);
+    if (indexes.length === 0 || opened === undefined || this.index.at(opened)!.kind !== 'case.opened') {
+      throw new TearlineError('E_NOT_FOUND', `no case ${caseId} in this vault`);
+    }
+    return foldCase(
+      indexes.map((i) => {
+        const r = this.readRecord(i);
+        return { index: i, header: r.header, body: r.body, withheld: [], origin: { kind: 'local' as const }, verified: true };
+      }),
+    );
+  }
+
+  indexed(index: number): IndexedEntry | undefined {
+    return this.index.at(index);
+  }
+
+  // ---------------------------------------------------------------- the log
+
+  /** The latest signed checkpoint (or the one at `size`). */
+  checkpoint(size = this.size): SignedCheckpoint {
+    const db = this.requireOpen();
+    const row = db.prepare('SELECT size, root, sig FROM checkpoints WHERE size = ?').get(size) as
+      | { size: number; root: Uint8Array; sig: Uint8Array }
+      | undefined;
+    if (!row) throw new TearlineError('E_NOT_FOUND', `no checkpoint at size ${size}`);
+    return { origin: this.origin, size: row.size, root: new Uint8Array(row.root), signature: new Uint8Array(row.sig) };
+  }
+
+  root(size = this.size): Uint8Array {
+    return this.tree.root(size);
+  }
+
+  leafHash(index: number): Uint8Array {
+    return this.tree.leafHash(index);
+  }
+
+  inclusionProof(index: number, size = this.size): Uint8Array[] {
+    return this.tree.inclusionProof(index, size);
+  }
+
+  consistencyProof(oldSize: number, newSize = this.size): Uint8Array[] {
+    return this.tree.consistencyProof(oldSize, newSize);
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /**
+   * Validates and appends entries in one transaction, with one new signed checkpoint.
+   * Returns only after SQLite has committed with synchronous=FULL, i.e. once durable;
+   * any failure leaves the vault exactly as it was.
+   */
+  append(drafts: EntryDraft[]): AppendedEntry[] {
+    this.requireWritable();
+    if (drafts.length === 0) return [];
+    const policy = getPolicy(DEFAULT_POLICY_ID);
+    const pending = new Map<string, { kind: string; caseId: string | null; body: Record<string, unknown> }>();
+    const prepared = drafts.map((draft, n) => {
+      const where = drafts.length > 1 ? `entry ${n + 1}: ` : '';
+      try {
+        if (!USER_ENTRY_KINDS.includes(draft.kind as never)) {
+          const known = (SYSTEM_ENTRY_KINDS as readonly string[]).includes(draft.kind);
+          throw new TearlineError(
+            'E_INVALID_ENTRY',
+            known ? `${draft.kind} entries are written by Tearline itself, not added` : `unknown entry kind "${draft.kind}" (see \`tearline schema\`)`,
+            { at: 'kind' },
+          );
+        }
+        const body = validateBody(draft.kind, draft.body, policy) as Record<string, unknown>;
+        const id = newEntryId();
+        const caseId = draft.kind === 'case.opened' ? id : this.checkCaseRef(body, pending);
+        if (draft.kind === 'amendment') this.checkAmendment(body, caseId!, pending, policy);
+        pending.set(id, { kind: draft.kind, caseId, body });
+        return { id, kind: draft.kind, caseId, body, policy: policy.id };
+      } catch (error) {
+        if (error instanceof TearlineError && where) throw new TearlineError(error.code, where + error.message, { at: error.at });
+        throw error;
+      }
+    });
+    return this.commit(prepared);
+  }
+
+  /** Appends an entry of a system kind (the log's own audit trail). */
+  appendSystem(kind: string, body: Record<string, unknown>): AppendedEntry {
+    this.requireWritable();
+    if (!(SYSTEM_ENTRY_KINDS as readonly string[]).includes(kind)) throw new Error(`not a system kind: ${kind}`);
+    const policy = getPolicy(DEFAULT_POLICY_ID);
+    const valid = validateBody(kind, body, policy) as Record<string, unknown>;
+    return this.commit([{ id: newEntryId(), kind, caseId: null, body: valid, policy: policy.id }])[0]!;
+  }
+
+  private commit(prepared: { id: string; kind: string; caseId: string | null; body: Record<string, unknown>; policy: string }[]): AppendedEntry[] {
+    const db = this.requireWritable();
+    const keys = this.workstation();
+    const author = toBase64(keys.edPublicKey);
+    const startSize = this.size;
+    const rows: SealedRow[] = [];
+    const indexed: IndexedEntry[] = [];
+    try {
+      for (const p of prepared) {
+        const idx = startSize + rows.length;
+        const record = buildRecord(
+          { v: 1, id: p.id, kind: p.kind, policy: p.policy, author, ts: new Date().toISOString(), caseId: p.caseId },
+          p.body,
+        );
+        const leaf = leafOf(record);
+        this.tree.append(leaf);
+        rows.push(sealRecord(this.entriesKey!, this.header.vaultId, idx, record, leaf));
+        indexed.push(this.indexEntry(idx, record));
+      }
+      const size = this.tree.size;
+      const root = this.tree.root(size);
+      const signature = signDetached(keys, checkpointBytes({ origin: this.origin, size, root }));
+      const insert = db.prepare('INSERT INTO entries (idx, leaf, nonce, ct) VALUES (?, ?, ?, ?)');
+      const insertCp = db.prepare('INSERT INTO checkpoints (size, root, sig) VALUES (?, ?, ?)');
+      const head = this.sealHead(size, root);
+      const putHead = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+      db.transaction(() => {
+        for (const r of rows) insert.run(r.idx, r.leaf, r.nonce, r.ct);
+        insertCp.run(size, root, signature);
+        putHead.run(META.head, head);
+      }).immediate();
+    } catch (error) {
+      this.tree.truncate(startSize);
+      throw mapSqliteError(error, 'the entries were not written');
+    }
+    for (const e of indexed) this.index.add(e);
+    return indexed.map((e) => ({ id: e.id, index: e.index, kind: e.kind, caseId: e.caseId }));
+  }
+
+  private checkCaseRef(body: Record<string, unknown>, pending: Map<string, { kind: string }>): string {
+    const caseId = body.caseId;
+    if (typeof caseId !== 'string') throw new TearlineError('E_INVALID_ENTRY', 'caseId: required', { at: 'caseId' });
+    const local = this.index.indexOfId(caseId);
+    const isCase = local !== undefined ? this.index.at(local)!.kind === 'case.opened' : pending.get(caseId)?.kind === 'case.opened';
+    if (!isCase) throw new TearlineError('E_INVALID_ENTRY', `caseId: no case ${caseId} in this vault`, { at: 'caseId' });
+    return caseId;
+  }
+
+  private checkAmendment(
+    body: Record<string, unknown>,
+    caseId: string,
+    pending: Map<string, { kind: string; caseId: string | null; body: Record<string, unknown> }>,
+    policy: ReturnType<typeof getPolicy>,
+  ): void {
+    const targetId = body.target;
+    if (typeof targetId !== 'string') throw new TearlineError('E_INVALID_ENTRY', 'amendment.target: required', { at: 'target' });
+    let target = pending.get(targetId);
+    if (!target) {
+      const idx = this.index.indexOfId(targetId);
+      if (idx !== undefined) {
+        const r = this.readRecord(idx);
+        target = { kind: r.header.kind, caseId: r.header.caseId, body: r.body };
+      }
+    }
+    if (!target) throw new TearlineError('E_INVALID_ENTRY', `amendment.target: no entry ${targetId} in this vault`, { at: 'target' });
+    if (target.caseId !== caseId) {
+      throw new TearlineError('E_INVALID_ENTRY', `amendment.target: entry ${targetId} belongs to another case`, { at: 'target' });
+    }
+    validateAmendment(target.kind, target.body, body.changes, policy);
+  }
+
+  // ---------------------------------------------------------------- passphrase, backup
+
+  /** Re-wraps the master key under a new passphrase (new salt, current default limits or kept limits). */
+  changePassphrase(newPassphrase: string | Uint8Array, kdf?: KdfLevel): void {
+    const db = this.requireWritable();
+    const pass = passphraseBytes(newPassphrase);
+    const limits = kdf ? kdfLimits(kdf) : { opslimit: this.header.kdf.opslimit, memlimit: this.header.kdf.memlimit };
+    const header: VaultHeader = {
+      ...this.header,
+      kdf: { alg: 'argon2id13', ...limits, salt: toBase64(sodium().randombytes_buf(sodium().crypto_pwhash_SALTBYTES)) },
+    };
+    const headerBytes = encodeVaultHeader(header);
+    const wrapped = wrapMasterKey(this.master!, pass, header.kdf, headerBytes);
+    const put = db.prepare('UPDATE meta SET value = ? WHERE key = ?');
+    try {
+      // Header and wrapped key change together or not at all: either pair unlocks.
+      db.transaction(() => {
+        put.run(headerBytes, META.header);
+        put.run(wrapped, META.wrappedMaster);
+      }).immediate();
+    } catch (error) {
+      throw mapSqliteError(error, 'the passphrase was not changed');
+    }
+    (this as { header: VaultHeader }).header = header;
+    this.appendSystem('passphrase.changed', { kdf: { opslimit: limits.opslimit, memlimit: limits.memlimit } });
+  }
+
+  /**
+   * Copies the vault with SQLite's online backup to `outPath` (which must not exist),
+   * through a temporary file renamed into place when complete.
+   */
+  async backup(outPath: string, onProgress?: ProgressFn): Promise<{ path: string; size: number }> {
+    const db = this.requireWritable();
+    const target = path.resolve(outPath);
+    if (existsSync(target)) throw new TearlineError('E_VAULT_EXISTS', `a file already exists at ${target}; refusing to overwrite it`);
+    if (target === this.path) throw new TearlineError('E_USAGE', 'the backup cannot be the vault itself');
+    const temp = `${target}.partial-${process.pid}`;
+    try {
+      await db.backup(temp, {
+        progress: ({ totalPages, remainingPages }) => {
+          onProgress?.({ phase: 'write', done: totalPages - remainingPages, total: totalPages });
+          return 512;
+        },
+      });
+      renameSync(temp, target);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw mapSqliteError(error, 'the backup was not written');
+    }
+    const size = this.size;
+    this.appendSystem('backup.created', { file: path.basename(target), size });
+    return { path: target, size };
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  workstation(): WorkstationKeys {
+    if (!this.keys) throw new TearlineError('E_LOCKED', 'the vault is locked');
+    return this.keys;
+  }
+
+  /** The key for records other than log entries (trust list, bundle state): never leaves the core. */
+  recordKey(): Uint8Array {
+    if (!this.recordsKey) throw new TearlineError('E_LOCKED', 'the vault is locked');
+    return this.recordsKey;
+  }
+
+  database(): Db {
+    return this.requireOpen();
+  }
+
+  /** For the integrity check, which decrypts the file afresh. */
+  entriesKeyForVerify(): Uint8Array {
+    this.requireOpen();
+    return this.entriesKey!;
+  }
+
+  sign(message: Uint8Array): Uint8Array {
+    return signDetached(this.workstation(), message);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private requireOpen(): Db {
+    if (!this.db || !this.entriesKey) throw new TearlineError('E_LOCKED', 'the vault is locked');
+    return this.db;
+  }
+
+  private requireWritable(): Db {
+    const db = this.requireOpen();
+    if (this.readOnly) throw new TearlineError('E_INTEGRITY', 'the vault was opened for inspection only; it cannot be written');
+    return db;
+  }
+
+  private readRecord(index: number): EntryRecord {
+    const db = this.requireOpen();
+    const row = db.prepare('SELECT idx, leaf, nonce, ct FROM entries WHERE idx = ?').get(index) as SealedRow | undefined;
+    if (!row) throw new TearlineError('E_NOT_FOUND', `no entry at index ${index}`);
+    const expectedLeaf = this.tree.size > index ? this.tree.leafHash(index) : undefined;
+    const record = expectedLeaf && equalBytes(expectedLeaf, row.leaf) ? openRow(this.entriesKey!, this.header.vaultId, row) : undefined;
+    if (!record) throw new TearlineError('E_INTEGRITY', `entry ${index} does not decrypt in its place: the vault file was altered`, { at: String(index) });
+    return record;
+  }
+
+  private indexEntry(idx: number, record: EntryRecord): IndexedEntry {
+    const h = record.header;
+    return {
+      index: idx,
+      id: h.id,
+      kind: h.kind,
+      caseId: h.caseId,
+      ts: h.ts,
+      author: h.author,
+      summary: summarizeEntry(h, record.body),
+      search: searchText(h, record.body),
+    };
+  }
+
+  private sealHead(size: number, root: Uint8Array): Uint8Array {
+    const sealed = seal(this.recordsKey!, canonicalJsonBytes({ size, root: toHex(root) }), headAd(this.header.vaultId));
+    return concatBytes(sealed.nonce, sealed.ciphertext);
+  }
+
+  /** The sealed head: the log size and root as of the last commit, authenticated with a secret key. */
+  readHead(): { size: number; root: string } | undefined {
+    const db = this.requireOpen();
+    const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(META.head) as { value: Uint8Array } | undefined;
+    if (!row) return undefined;
+    const plain = openSealed(this.recordsKey!, { nonce: row.value.subarray(0, 24), ciphertext: row.value.subarray(24) }, headAd(this.header.vaultId));
+    if (!plain) throw new TearlineError('E_INTEGRITY', 'the log head does not decrypt: the vault file was altered');
+    return JSON.parse(fromUtf8(plain)) as { size: number; root: string };
+  }
+
+  /** Decrypts and indexes every entry, then checks the tree against the head and the latest checkpoint. */
+  private load(options: OpenOptions): void {
+    const db = this.requireOpen();
+    const total = (db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
+    const report = options.onProgress;
+    const step = Math.max(1, Math.floor(total / 100));
+    let expected = 0;
+    const damaged = (index: number, reason: string): void => {
+      if (!options.forInspection) {
+        throw new TearlineError('E_INTEGRITY', `entry ${index}: ${reason}; run \`tearline verify\` for a full report`, { at: String(index) });
+      }
+      this.damaged.push({ index, reason });
+    };
+    for (const row of db.prepare('SELECT idx, leaf, nonce, ct FROM entries ORDER BY idx').iterate() as Iterable<SealedRow>) {
+      if (row.idx !== expected) {
+        damaged(expected, `the log has a gap (next stored index is ${row.idx})`);
+        break;
+      }
+      const record = openRow(this.entriesKey!, this.header.vaultId, row);
+      if (!record) {
+        damaged(row.idx, 'does not decrypt in its place');
+        break;
+      }
+      this.tree.append(new Uint8Array(row.leaf));
+      this.index.add(this.indexEntry(row.idx, record));
+      expected++;
+      if (report && expected % step === 0) report({ phase: 'decrypt', done: expected, total });
+    }
+    report?.({ phase: 'decrypt', done: expected, total });
+    if (this.damaged.length > 0) return;
+    const head = this.readHead();
+    const size = this.size;
+    if (!head || head.size !== size || head.root !== toHex(this.tree.root(size))) {
+      damaged(Math.min(size, head?.size ?? 0), `the log does not match its sealed head (head size ${head?.size ?? 'missing'}, entries ${size})`);
+      return;
+    }
+    const cp = db.prepare('SELECT size, root, sig FROM checkpoints ORDER BY size DESC LIMIT 1').get() as
+      | { size: number; root: Uint8Array; sig: Uint8Array }
+      | undefined;
+    const signed =
+      cp !== undefined &&
+      cp.size === size &&
+      equalBytes(cp.root, this.tree.root(size)) &&
+      verifyDetached(this.workstation().edPublicKey, checkpointBytes({ origin: this.origin, size, root: cp.root }), cp.sig);
+    if (!signed) damaged(size, 'the latest signed checkpoint does not match the log');
+  }
+}
+
+function readMeta(db: Db, key: string): Uint8Array {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: Uint8Array } | undefined;
+  if (!row) throw new TearlineError('E_VAULT_FORMAT', `the vault is missing its ${key}`);
+  return new Uint8Array(row.value);
+}
+
+function headAd(vaultId: string): Uint8Array {
+  return utf8(`tearline/head/v1\u0000${vaultId}`);
+}

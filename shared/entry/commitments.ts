@@ -1,0 +1,66 @@
+/**
+ * Per-field commitments and the leaf encoding. Pure: the hash function is passed in,
+ * so the core (with libsodium) and an independent verifier compute the same bytes.
+ *
+ *   commitment = SHA-256("tearline/field/v1" ‖ 0x00 ‖ salt[32] ‖ u32be(len(name)) ‖ name ‖ JCS(value))
+ *   leaf data  = JCS(header)          leaf hash = SHA-256(0x00 ‖ leaf data)   (RFC 6962)
+ *
+ * The 32-byte random salt makes a withheld field's commitment useless for guessing its
+ * value (a "usPerson: no" could otherwise be confirmed by hashing the three choices).
+ */
+import { canonicalJsonBytes } from '../canonical-json';
+import { concatBytes, equalBytes, fromBase64, fromHex, toHex, u32be, utf8 } from '../bytes';
+import type { HashFn } from '../merkle';
+import type { DisclosedField, EntryHeader } from './entry-header';
+
+export const FIELD_SALT_BYTES = 32;
+const FIELD_DOMAIN = utf8('tearline/field/v1\u0000');
+
+export function commitField(hash: HashFn, name: string, salt: Uint8Array, value: unknown): Uint8Array {
+  if (salt.length !== FIELD_SALT_BYTES) throw new Error('field salt must be 32 bytes');
+  const nameBytes = utf8(name);
+  return hash(concatBytes(FIELD_DOMAIN, salt, u32be(nameBytes.length), nameBytes, canonicalJsonBytes(value)));
+}
+
+export function leafData(header: EntryHeader): Uint8Array {
+  return canonicalJsonBytes(header);
+}
+
+export function entryLeafHash(hash: HashFn, header: EntryHeader): Uint8Array {
+  const data = leafData(header);
+  const input = new Uint8Array(data.length + 1);
+  input.set(data, 1);
+  return hash(input);
+}
+
+/**
+ * Checks disclosed fields against the header's commitments. Returns the names of the
+ * fields that do not open (empty when all do); names not in the header are reported too.
+ */
+export function checkDisclosure(
+  hash: HashFn,
+  header: EntryHeader,
+  disclosed: Record<string, DisclosedField>,
+): string[] {
+  const bad: string[] = [];
+  for (const [name, field] of Object.entries(disclosed)) {
+    const committed = header.fields[name];
+    let salt: Uint8Array;
+    try {
+      salt = fromBase64(field.salt);
+    } catch {
+      bad.push(name);
+      continue;
+    }
+    if (committed === undefined || salt.length !== FIELD_SALT_BYTES) {
+      bad.push(name);
+      continue;
+    }
+    if (!equalBytes(commitField(hash, name, salt, field.value), fromHex(committed))) bad.push(name);
+  }
+  return bad;
+}
+
+export function commitmentHex(hash: HashFn, name: string, salt: Uint8Array, value: unknown): string {
+  return toHex(commitField(hash, name, salt, value));
+}

@@ -1,0 +1,2 @@
+export * from './entry-header';
+export * from './commitments';

@@ -1,0 +1,9 @@
+// The few globals that Node, Chromium and Electron's sandboxed preload all provide.
+// Declared here because shared/ is type-checked without the DOM or Node libraries.
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean });
+  decode(input?: Uint8Array): string;
+}
