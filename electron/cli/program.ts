@@ -9,6 +9,7 @@ import { readPassphrase } from './passphrase';
 import { parseBodies, printJson, printLines, readInput } from './io';
 import { formatCaseView, formatEntry, formatIntegrity, formatListLine } from './format';
 import { schemaDocument } from './schema';
+import { registerBundleCommands } from './bundle-commands';
 
 interface VaultOpts {
   vault: string;
@@ -197,5 +198,6 @@ export function buildProgram(): Command {
       printJson(schemaDocument(kind));
     });
 
+  registerBundleCommands(program);
   return program;
 }

@@ -4,10 +4,12 @@
  * lets a bundle withhold a field and still prove the entry is the one in the log.
  */
 import { z } from 'zod';
+import { ENTRY_KINDS } from '../domain/kinds';
+import { UUID_RE } from '../domain/fields';
 
 export const ENTRY_FORMAT_VERSION = 1;
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a lowercase UUID');
+const uuid = z.string().regex(UUID_RE, 'a lowercase UUID');
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes as lowercase hex');
 const base64Key = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a 32-byte key in base64');
 
@@ -17,7 +19,7 @@ export const EntryHeaderSchema = z
   .object({
     v: z.literal(ENTRY_FORMAT_VERSION),
     id: uuid,
-    kind: z.string().regex(/^[a-z][a-z0-9.-]{0,63}$/),
+    kind: z.enum(ENTRY_KINDS),
     policy: z.string().min(1).max(64),
     /** The author's Ed25519 public key, base64. */
     author: base64Key,

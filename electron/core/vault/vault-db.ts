@@ -20,6 +20,16 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;
    CREATE TABLE entries (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT;
    CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, sig BLOB NOT NULL) STRICT;`,
+  // Bundles and the keyring (electron/core/trust/sealed-rows.ts): every row is a keyed
+  // reference and a sealed value; the *_ref columns are keyed hashes, never names or ids.
+  `CREATE TABLE trusted_keys (ref BLOB PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
+   CREATE TABLE peer_checkpoints (ref BLOB PRIMARY KEY, origin_ref BLOB NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
+   CREATE INDEX peer_checkpoints_origin ON peer_checkpoints (origin_ref);
+   CREATE TABLE fork_evidence (ref BLOB PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
+   CREATE TABLE imported_entries (ref BLOB PRIMARY KEY, origin_ref BLOB NOT NULL, case_ref BLOB, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
+   CREATE INDEX imported_entries_origin ON imported_entries (origin_ref);
+   CREATE INDEX imported_entries_case ON imported_entries (case_ref);
+   CREATE TABLE export_state (ref BLOB PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;`,
 ];
 
 export interface OpenDbOptions {

@@ -18,9 +18,12 @@ import {
   getPolicy,
   searchText,
   summarizeEntry,
-  validateAmendment,
+  checkAmendment,
+  findRecord,
   validateBody,
   foldCase,
+  type AmendmentTarget,
+  type EntryKind,
   USER_ENTRY_KINDS,
   SYSTEM_ENTRY_KINDS,
   DEFAULT_POLICY_ID,
@@ -30,6 +33,8 @@ import { open as openSealed, seal, wipe } from '../crypto/aead';
 import { kdfLimits, type KdfLevel, type KdfParams } from '../crypto/kdf';
 import { sha256 } from '../crypto/hash';
 import { loadSodium, sodium } from '../crypto/sodium';
+import { bech32Encode } from '../../../shared/codec/bech32';
+import { SOFTWARE_VERSION } from '../version';
 import { newEntryId, newVaultId } from '../ids';
 import { buildRecord, leafOf, openRow, sealRecord, type EntryRecord, type SealedRow } from '../log/entry-record';
 import { EntryIndex, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
@@ -173,10 +178,12 @@ export class Vault {
       const vault = new Vault(target, db, header, master, false);
       vault.keys = keys;
       vault.appendSystem('vault.created', {
-        name: keys.name,
-        vaultId: header.vaultId,
-        kdf: { opslimit: kdf.opslimit, memlimit: kdf.memlimit },
+        workstationName: keys.name,
         fingerprint: fingerprintHex(keys.edPublicKey),
+        signingPublicKey: toBase64(keys.edPublicKey),
+        ageRecipient: bech32Encode('age', keys.xPublicKey),
+        kdf: kdfRecord(kdf),
+        software: `Tearline ${SOFTWARE_VERSION}`,
       });
       // Close to fold the WAL into the file, rename into place, then reopen there.
       db.close();
@@ -352,7 +359,7 @@ export class Vault {
         const body = validateBody(draft.kind, draft.body, policy) as Record<string, unknown>;
         const id = newEntryId();
         const caseId = draft.kind === 'case.opened' ? id : this.checkCaseRef(body, pending);
-        if (draft.kind === 'amendment') this.checkAmendment(body, caseId!, pending, policy);
+        if (draft.kind === 'amendment') this.checkAmendment(body, pending, policy);
         pending.set(id, { kind: draft.kind, caseId, body });
         return { id, kind: draft.kind, caseId, body, policy: policy.id };
       } catch (error) {
@@ -383,7 +390,7 @@ export class Vault {
       for (const p of prepared) {
         const idx = startSize + rows.length;
         const record = buildRecord(
-          { v: 1, id: p.id, kind: p.kind, policy: p.policy, author, ts: new Date().toISOString(), caseId: p.caseId },
+          { v: 1, id: p.id, kind: p.kind as EntryKind, policy: p.policy, author, ts: new Date().toISOString(), caseId: p.caseId },
           p.body,
         );
         const leaf = leafOf(record);
@@ -420,27 +427,26 @@ export class Vault {
     return caseId;
   }
 
+  /** The amended entry must exist in the same case, and stay valid with the changes applied to its current values. */
   private checkAmendment(
     body: Record<string, unknown>,
-    caseId: string,
     pending: Map<string, { kind: string; caseId: string | null; body: Record<string, unknown> }>,
     policy: ReturnType<typeof getPolicy>,
   ): void {
-    const targetId = body.target;
-    if (typeof targetId !== 'string') throw new TearlineError('E_INVALID_ENTRY', 'amendment.target: required', { at: 'target' });
-    let target = pending.get(targetId);
-    if (!target) {
-      const idx = this.index.indexOfId(targetId);
-      if (idx !== undefined) {
-        const r = this.readRecord(idx);
-        target = { kind: r.header.kind, caseId: r.header.caseId, body: r.body };
-      }
+    const targetId = typeof body.target === 'string' ? body.target : '';
+    const inBatch = pending.get(targetId);
+    let target: AmendmentTarget | undefined;
+    if (inBatch) {
+      target = { id: targetId, kind: inBatch.kind as EntryKind, caseId: inBatch.caseId, body: inBatch.body };
+    } else {
+      const at = this.index.indexOfId(targetId);
+      const entry = at === undefined ? undefined : this.index.at(at)!;
+      const current = entry?.caseId ? findRecord(this.caseView(entry.caseId), targetId) : null;
+      if (entry && current) target = { id: targetId, kind: entry.kind as EntryKind, caseId: entry.caseId, body: current.body };
+      else if (entry) target = { id: targetId, kind: entry.kind as EntryKind, caseId: entry.caseId, body: this.readRecord(at!).body };
     }
     if (!target) throw new TearlineError('E_INVALID_ENTRY', `amendment.target: no entry ${targetId} in this vault`, { at: 'target' });
-    if (target.caseId !== caseId) {
-      throw new TearlineError('E_INVALID_ENTRY', `amendment.target: entry ${targetId} belongs to another case`, { at: 'target' });
-    }
-    validateAmendment(target.kind, target.body, body.changes, policy);
+    checkAmendment(body, target, policy);
   }
 
   // ---------------------------------------------------------------- passphrase, backup
@@ -467,7 +473,7 @@ export class Vault {
       throw mapSqliteError(error, 'the passphrase was not changed');
     }
     (this as { header: VaultHeader }).header = header;
-    this.appendSystem('passphrase.changed', { kdf: { opslimit: limits.opslimit, memlimit: limits.memlimit } });
+    this.appendSystem('passphrase.changed', { kdf: kdfRecord(header.kdf) });
   }
 
   /**
@@ -493,7 +499,7 @@ export class Vault {
       throw mapSqliteError(error, 'the backup was not written');
     }
     const size = this.size;
-    this.appendSystem('backup.created', { file: path.basename(target), size });
+    this.appendSystem('backup.created', { file: path.basename(target), checkpoint: { origin: this.origin, size, root: toHex(this.root(size)) } });
     return { path: target, size };
   }
 
@@ -622,6 +628,11 @@ export class Vault {
       verifyDetached(this.workstation().edPublicKey, checkpointBytes({ origin: this.origin, size, root: cp.root }), cp.sig);
     if (!signed) damaged(size, 'the latest signed checkpoint does not match the log');
   }
+}
+
+/** The audit record of KDF parameters (without the salt, which is of no use to a reader). */
+function kdfRecord(kdf: KdfParams): { algorithm: 'argon2id13'; opsLimit: number; memLimit: number } {
+  return { algorithm: kdf.alg, opsLimit: kdf.opslimit, memLimit: kdf.memlimit };
 }
 
 function readMeta(db: Db, key: string): Uint8Array {
