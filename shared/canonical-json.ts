@@ -27,15 +27,27 @@ function write(value: unknown): string {
     case 'string':
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return '[' + value.map(write).join(',') + ']';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + write(value[i]);
+        return out + ']';
+      }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
         throw new TypeError('canonical JSON: only plain objects can be encoded');
       }
-      const keys = Object.keys(value as object)
-        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-        .sort();
-      return '{' + keys.map((k) => JSON.stringify(k) + ':' + write((value as Record<string, unknown>)[k])).join(',') + '}';
+      const record = value as Record<string, unknown>;
+      // Default sort order is by UTF-16 code units, which is what RFC 8785 specifies.
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = record[k];
+        if (v === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + write(v);
+        first = false;
+      }
+      return out + '}';
     }
     default:
       throw new TypeError(`canonical JSON: cannot encode ${typeof value}`);

@@ -8,7 +8,7 @@
  * The 32-byte random salt makes a withheld field's commitment useless for guessing its
  * value (a "usPerson: no" could otherwise be confirmed by hashing the three choices).
  */
-import { canonicalJsonBytes } from '../canonical-json';
+import { canonicalJson, canonicalJsonBytes } from '../canonical-json';
 import { concatBytes, equalBytes, fromBase64, fromHex, toHex, u32be, utf8 } from '../bytes';
 import type { HashFn } from '../merkle';
 import type { DisclosedField, EntryHeader } from './entry-header';
@@ -17,9 +17,14 @@ export const FIELD_SALT_BYTES = 32;
 const FIELD_DOMAIN = utf8('tearline/field/v1\u0000');
 
 export function commitField(hash: HashFn, name: string, salt: Uint8Array, value: unknown): Uint8Array {
+  return commitFieldJson(hash, name, salt, canonicalJson(value));
+}
+
+/** The same commitment, from the value's canonical JSON text (when the caller already has it). */
+export function commitFieldJson(hash: HashFn, name: string, salt: Uint8Array, valueJson: string): Uint8Array {
   if (salt.length !== FIELD_SALT_BYTES) throw new Error('field salt must be 32 bytes');
   const nameBytes = utf8(name);
-  return hash(concatBytes(FIELD_DOMAIN, salt, u32be(nameBytes.length), nameBytes, canonicalJsonBytes(value)));
+  return hash(concatBytes(FIELD_DOMAIN, salt, u32be(nameBytes.length), nameBytes, utf8(valueJson)));
 }
 
 export function leafData(header: EntryHeader): Uint8Array {
@@ -27,7 +32,12 @@ export function leafData(header: EntryHeader): Uint8Array {
 }
 
 export function entryLeafHash(hash: HashFn, header: EntryHeader): Uint8Array {
-  const data = leafData(header);
+  return leafHashOfJson(hash, canonicalJson(header));
+}
+
+/** SHA-256(0x00 ‖ header JSON), from the header's canonical JSON text. */
+export function leafHashOfJson(hash: HashFn, headerJson: string): Uint8Array {
+  const data = utf8(headerJson);
   const input = new Uint8Array(data.length + 1);
   input.set(data, 1);
   return hash(input);
@@ -60,6 +70,7 @@ export function checkDisclosure(
   }
   return bad;
 }
+
 
 export function commitmentHex(hash: HashFn, name: string, salt: Uint8Array, value: unknown): string {
   return toHex(commitField(hash, name, salt, value));

@@ -1,5 +1,6 @@
 /** XChaCha20-Poly1305 (IETF) sealing with a random 24-byte nonce, libsodium's AEAD. */
 import { sodium } from './sodium';
+import { randomBytes } from './random';
 
 export const NONCE_BYTES = 24;
 export const KEY_BYTES = 32;
@@ -13,7 +14,7 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, associatedData: Uin
   const s = sodium();
   // Random nonces are safe at XChaCha20's 192 bits: no counter state to lose or repeat
   // when a vault is copied, restored from backup, or written by a crashed process.
-  const nonce = s.randombytes_buf(NONCE_BYTES);
+  const nonce = randomBytes(NONCE_BYTES);
   const ciphertext = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData, null, nonce, key);
   return { nonce, ciphertext };
 }

@@ -5,12 +5,12 @@
  * another leaf no longer decrypts.
  */
 import { z } from 'zod';
-import { canonicalJsonBytes } from '../../../shared/canonical-json';
-import { concatBytes, fromHex, fromUtf8, toBase64, u64be, utf8 } from '../../../shared/bytes';
-import { commitmentHex, entryLeafHash, FIELD_SALT_BYTES, EntryHeaderSchema, type EntryHeader } from '../../../shared/entry';
+import { canonicalJson } from '../../../shared/canonical-json';
+import { concatBytes, fromHex, fromUtf8, toBase64, toHex, u64be, utf8 } from '../../../shared/bytes';
+import { commitFieldJson, leafHashOfJson, FIELD_SALT_BYTES, EntryHeaderSchema, type EntryHeader } from '../../../shared/entry';
 import { open, seal } from '../crypto/aead';
 import { sha256 } from '../crypto/hash';
-import { sodium } from '../crypto/sodium';
+import { randomBytes } from '../crypto/random';
 
 export interface EntryRecord {
   header: EntryHeader;
@@ -40,28 +40,41 @@ export function entryAd(vaultId: string, idx: number, leaf: Uint8Array): Uint8Ar
   return concatBytes(AD_DOMAIN, uuidBytes(vaultId), u64be(idx), leaf);
 }
 
-/** Commits every top-level body field with a fresh salt and returns the complete record. */
-export function buildRecord(head: Omit<EntryHeader, 'fields'>, body: Record<string, unknown>): EntryRecord {
-  const s = sodium();
+/**
+ * Commits every top-level body field with a fresh salt, and returns the complete record
+ * with its leaf hash and the plaintext to seal. Each field's canonical JSON is written
+ * once and reused for its commitment and for the sealed body: appends are bounded by
+ * this serialisation, not by the cryptography.
+ */
+export function buildRecord(head: Omit<EntryHeader, 'fields'>, body: Record<string, unknown>): BuiltRecord {
   const fields: Record<string, string> = {};
   const salts: Record<string, string> = {};
-  for (const [name, value] of Object.entries(body)) {
+  const parts: string[] = [];
+  for (const name of Object.keys(body).sort()) {
+    const value = body[name];
     if (value === undefined) continue;
-    const salt = s.randombytes_buf(FIELD_SALT_BYTES);
-    fields[name] = commitmentHex(sha256, name, salt, value);
+    const json = canonicalJson(value);
+    const salt = randomBytes(FIELD_SALT_BYTES);
+    fields[name] = toHex(commitFieldJson(sha256, name, salt, json));
     salts[name] = toBase64(salt);
+    parts.push(JSON.stringify(name) + ':' + json);
   }
-  return { header: { ...head, fields }, body, salts };
+  const header: EntryHeader = { ...head, fields };
+  const headerJson = canonicalJson(header);
+  const plaintext = `{"b":{${parts.join(',')}},"h":${headerJson},"s":${canonicalJson(salts)}}`;
+  return { record: { header, body, salts }, leaf: leafHashOfJson(sha256, headerJson), plaintext: utf8(plaintext) };
 }
 
-export function leafOf(record: EntryRecord): Uint8Array {
-  return entryLeafHash(sha256, record.header);
+export interface BuiltRecord {
+  record: EntryRecord;
+  leaf: Uint8Array;
+  /** The canonical JSON of `{h, b, s}`, as sealed. */
+  plaintext: Uint8Array;
 }
 
-export function sealRecord(key: Uint8Array, vaultId: string, idx: number, record: EntryRecord, leaf: Uint8Array): SealedRow {
-  const plain = canonicalJsonBytes({ h: record.header, b: record.body, s: record.salts });
-  const sealed = seal(key, plain, entryAd(vaultId, idx, leaf));
-  return { idx, leaf, nonce: sealed.nonce, ct: sealed.ciphertext };
+export function sealRecord(key: Uint8Array, vaultId: string, idx: number, built: BuiltRecord): SealedRow {
+  const sealed = seal(key, built.plaintext, entryAd(vaultId, idx, built.leaf));
+  return { idx, leaf: built.leaf, nonce: sealed.nonce, ct: sealed.ciphertext };
 }
 
 /** Returns the record, or undefined if the row does not decrypt in its place or does not parse. */

@@ -33,10 +33,11 @@ import { open as openSealed, seal, wipe } from '../crypto/aead';
 import { kdfLimits, type KdfLevel, type KdfParams } from '../crypto/kdf';
 import { sha256 } from '../crypto/hash';
 import { loadSodium, sodium } from '../crypto/sodium';
+import { randomBytes } from '../crypto/random';
 import { bech32Encode } from '../../../shared/codec/bech32';
 import { SOFTWARE_VERSION } from '../version';
 import { newEntryId, newVaultId } from '../ids';
-import { buildRecord, leafOf, openRow, sealRecord, type EntryRecord, type SealedRow } from '../log/entry-record';
+import { buildRecord, openRow, sealRecord, type EntryRecord, type SealedRow } from '../log/entry-record';
 import { EntryIndex, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
 import { mapSqliteError, openDb, type Db } from './vault-db';
 import { decodeVaultHeader, encodeVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, type VaultHeader } from './vault-header';
@@ -146,7 +147,7 @@ export class Vault {
     const kdf: KdfParams = {
       alg: 'argon2id13',
       ...kdfLimits(level),
-      salt: toBase64(sodium().randombytes_buf(sodium().crypto_pwhash_SALTBYTES)),
+      salt: toBase64(randomBytes(sodium().crypto_pwhash_SALTBYTES)),
     };
     const header: VaultHeader = {
       format: VAULT_FORMAT,
@@ -389,14 +390,13 @@ export class Vault {
     try {
       for (const p of prepared) {
         const idx = startSize + rows.length;
-        const record = buildRecord(
+        const built = buildRecord(
           { v: 1, id: p.id, kind: p.kind as EntryKind, policy: p.policy, author, ts: new Date().toISOString(), caseId: p.caseId },
           p.body,
         );
-        const leaf = leafOf(record);
-        this.tree.append(leaf);
-        rows.push(sealRecord(this.entriesKey!, this.header.vaultId, idx, record, leaf));
-        indexed.push(this.indexEntry(idx, record));
+        this.tree.append(built.leaf);
+        rows.push(sealRecord(this.entriesKey!, this.header.vaultId, idx, built));
+        indexed.push(this.indexEntry(idx, built.record));
       }
       const size = this.tree.size;
       const root = this.tree.root(size);
@@ -458,7 +458,7 @@ export class Vault {
     const limits = kdf ? kdfLimits(kdf) : { opslimit: this.header.kdf.opslimit, memlimit: this.header.kdf.memlimit };
     const header: VaultHeader = {
       ...this.header,
-      kdf: { alg: 'argon2id13', ...limits, salt: toBase64(sodium().randombytes_buf(sodium().crypto_pwhash_SALTBYTES)) },
+      kdf: { alg: 'argon2id13', ...limits, salt: toBase64(randomBytes(sodium().crypto_pwhash_SALTBYTES)) },
     };
     const headerBytes = encodeVaultHeader(header);
     const wrapped = wrapMasterKey(this.master!, pass, header.kdf, headerBytes);
@@ -600,7 +600,7 @@ export class Vault {
         damaged(expected, `the log has a gap (next stored index is ${row.idx})`);
         break;
       }
-      const record = openRow(this.entriesKey!, this.header.vaultId, row);
+      const record = row.leaf.length === 32 ? openRow(this.entriesKey!, this.header.vaultId, row) : undefined;
       if (!record) {
         damaged(row.idx, 'does not decrypt in its place');
         break;

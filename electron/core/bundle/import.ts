@@ -1,0 +1,226 @@
+/**
+ * Import: verify a bundle and, once the officer accepts, keep its entries (apart from the
+ * local log, marked with their origin), its checkpoint, and a `bundle.imported` entry in
+ * the local log, all in one transaction. Without acceptance nothing is written. A bundle
+ * that brings nothing new (the same bundle again) changes nothing at all.
+ *
+ * The entries are stored as they are verified, inside the transaction, and the
+ * transaction is rolled back if anything in the bundle fails: a 100k-entry bundle is never
+ * held decoded in memory, and a failure leaves the vault exactly as it was. The one thing
+ * kept from a refused bundle is fork evidence: the two signed checkpoints that show a
+ * signer holding two histories.
+ */
+import { toBase64, toHex } from '../../../shared/bytes';
+import { TearlineError } from '../../../shared/errors';
+import { limitsWith, type BundleForm, type BundleLimits } from '../../../shared/bundle/format';
+import type { SignedCheckpoint } from '../../../shared/bundle/evidence';
+import { addProblem, verdictLine, type Verdict } from '../../../shared/bundle/verdict';
+import { sodium } from '../crypto/sodium';
+import { saveTrust } from '../trust/keyring';
+import { heldCheckpoints, holdCheckpoint, recordFork } from '../trust/peers';
+import { withRowKeysAsync, type RowKeys } from '../trust/sealed-rows';
+import type { Vault } from '../vault/vault';
+import { vaultEnvironment } from './environment';
+import type { ImportedRecord } from './imported-store';
+import { loadBundle, type BundleSource, type LoadedBundle } from './input';
+import { CHUNK_BYTES, type RunOptions } from './progress';
+import { toSource } from './inspect';
+import { verdictForLoadFailure, verifyLoaded, type VerificationResult } from './verify';
+
+export interface ImportOptions extends RunOptions {
+  /** Store the bundle (`--yes`). Without it, only the verdict is returned. */
+  accept: boolean;
+  limits?: Partial<BundleLimits>;
+  /** The officer who accepted the import, for the audit entry. */
+  acceptedBy?: string;
+}
+
+export interface ImportResult {
+  verdict: Verdict;
+  /** The import was asked for (accept) and the bundle was valid. */
+  accepted: boolean;
+  /** Something was stored. */
+  changed: boolean;
+  newEntries: number;
+  /** Entries already held that this bundle disclosed more fields of. */
+  updatedEntries: number;
+  checkpointStored: boolean;
+  /** Fork evidence was stored (the bundle itself was refused). */
+  forkRecorded: boolean;
+  /** The index of the bundle.imported entry in the local log. */
+  auditIndex: number | null;
+}
+
+function nothing(verdict: Verdict, forkRecorded = false): ImportResult {
+  return { verdict, accepted: false, changed: false, newEntries: 0, updatedEntries: 0, checkpointStored: false, forkRecorded, auditIndex: null };
+}
+
+function auditForm(form: BundleForm | null): 'binary' | 'armored' {
+  return form === 'armored' || form === 'age-armored' ? 'armored' : 'binary';
+}
+
+function signedCheckpointOf(run: VerificationResult): SignedCheckpoint {
+  const { head, signature } = run;
+  return {
+    origin: head!.origin,
+    size: head!.checkpoint.size,
+    root: head!.checkpoint.root,
+    bundleId: head!.bundleId,
+    keyId: toHex(signature!.keyId),
+    trustedComment: signature!.trustedComment,
+    signature: toBase64(signature!.signature),
+    globalSignature: toBase64(signature!.globalSignature),
+  };
+}
+
+function sha256Hex(payload: Uint8Array, end: number): string {
+  const s = sodium();
+  const state = s.crypto_hash_sha256_init();
+  for (let at = 0; at < end; at += CHUNK_BYTES) s.crypto_hash_sha256_update(state, payload.subarray(at, Math.min(end, at + CHUNK_BYTES)));
+  return toHex(s.crypto_hash_sha256_final(state));
+}
+
+export async function importBundle(vault: Vault, input: BundleSource | string | Uint8Array, options: ImportOptions): Promise<ImportResult> {
+  const limits = limitsWith(options.limits);
+  const source = toSource(input);
+  return withRowKeysAsync(vault, async (keys) => {
+    let loaded: LoadedBundle;
+    try {
+      loaded = await loadBundle(source, { ...options, limits, identities: [vault.workstation().xSecretKey] });
+    } catch (error) {
+      return nothing(verdictForLoadFailure(error, source.bytes?.length ?? 0));
+    }
+    if (!options.accept) {
+      const run = await verifyLoaded(loaded, vaultEnvironment(vault, keys), options);
+      return nothing(run.verdict);
+    }
+    return acceptBundle(vault, keys, loaded, options);
+  });
+}
+
+async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, options: ImportOptions): Promise<ImportResult> {
+  const db = vault.database();
+  if (db.inTransaction) throw new TearlineError('E_VAULT_BUSY', 'the vault is in the middle of another write; try again');
+  const env = vaultEnvironment(vault, keys);
+  const now = new Date().toISOString();
+  let newEntries = 0;
+  let updatedEntries = 0;
+  let run: VerificationResult | undefined;
+  let open = true;
+  db.exec('BEGIN IMMEDIATE');
+  const rollback = (): void => {
+    if (open && db.inTransaction) db.exec('ROLLBACK');
+    open = false;
+  };
+  try {
+    run = await verifyLoaded(loaded, env, {
+      ...options,
+      onEntry: (entry, status, { head, signer, verdict }) => {
+        // Once anything is wrong the transaction will be rolled back: stop writing.
+        if (verdict.problemCount > 0 || status === 'known' || status === null) return;
+        const held = status === 'more-fields' ? env.store.get(head.origin, entry.index) : undefined;
+        const body = held ? { ...held.body, ...entry.body } : entry.body;
+        const salts = held ? { ...held.salts, ...entry.salts } : entry.salts;
+        const record: ImportedRecord = {
+          origin: head.origin,
+          index: entry.index,
+          leaf: toHex(entry.leaf),
+          header: entry.header,
+          body,
+          salts,
+          withheld: Object.keys(entry.header.fields)
+            .filter((name) => !(name in body))
+            .sort(),
+          checkpointSize: head.checkpoint.size,
+          signer: { name: signer.name, fingerprint: signer.fingerprint },
+          bundleId: head.bundleId,
+          importedAt: now,
+        };
+        if (held && held.leaf !== record.leaf) {
+          addProblem(verdict, { code: 'E_FORK', message: `entry #${entry.index} of ${head.origin} differs from the one already held at that index` });
+          verdict.valid = false;
+          return;
+        }
+        env.store.put(record);
+        if (held) updatedEntries++;
+        else newEntries++;
+      },
+    });
+    const verdict = run.verdict;
+    verdict.valid = verdict.problemCount === 0;
+    if (!verdict.valid) {
+      rollback();
+      return nothing(verdict, run.relation?.relation === 'fork' ? storeForkEvidence(vault, keys, run, now) : false);
+    }
+
+    const head = run.head!;
+    const signer = run.signer!;
+    const checkpointStored = holdCheckpoint(vault, keys, { ...signedCheckpointOf(run), fingerprint: signer.fingerprint, receivedAt: now });
+    const record = env.trust.find((r) => r.fingerprint === signer.fingerprint);
+    const pinned = record !== undefined && record.origin === null;
+    if (pinned) saveTrust(vault, keys, { ...record, origin: head.origin });
+
+    if (newEntries === 0 && updatedEntries === 0 && !checkpointStored && !pinned) {
+      rollback();
+      return { ...nothing(verdict), accepted: true };
+    }
+    const audit = vault.appendSystem('bundle.imported', {
+      signer: { ...(signer.name ? { name: signer.name } : {}), fingerprint: signer.fingerprint },
+      bundleHash: sha256Hex(loaded.payload, loaded.layout.payloadEnd),
+      form: auditForm(verdict.form),
+      verdict: verdictLine(verdict).slice(0, 500),
+      ...(verdict.warnings.length > 0 ? { warnings: verdict.warnings.slice(0, 1000) } : {}),
+      entryCount: verdict.entries.count,
+      newEntryCount: newEntries,
+      caseIds: verdict.entries.cases.slice(0, 100_000),
+      checkpoint: { origin: head.origin, size: head.checkpoint.size, root: head.checkpoint.root },
+      ...(options.acceptedBy ? { acceptedBy: options.acceptedBy } : {}),
+    });
+    try {
+      db.exec('COMMIT');
+      open = false;
+    } catch (error) {
+      // The audit entry is in the vault's memory but not on disk: lock the vault rather
+      // than let it go on from a state that the file does not have.
+      rollback();
+      vault.close();
+      throw error;
+    }
+    return {
+      verdict,
+      accepted: true,
+      changed: true,
+      newEntries,
+      updatedEntries,
+      checkpointStored,
+      forkRecorded: false,
+      auditIndex: audit.index,
+    };
+  } catch (error) {
+    rollback();
+    throw error;
+  }
+}
+
+/** Keeps the two signed checkpoints that contradict each other; returns whether anything was new. */
+function storeForkEvidence(vault: Vault, keys: RowKeys, run: VerificationResult, now: string): boolean {
+  const conflict = run.relation?.conflict;
+  if (!conflict || !run.head || !run.signer) return false;
+  const held = heldCheckpoints(vault, keys, run.head.origin).find((cp) => cp.size === conflict.held.size && cp.root === conflict.held.root);
+  if (!held) return false;
+  const { fingerprint: _f, receivedAt: _r, ...heldCheckpoint } = held;
+  return vault
+    .database()
+    .transaction(() =>
+      recordFork(vault, keys, {
+        origin: run.head!.origin,
+        fingerprint: run.signer!.fingerprint,
+        name: run.signer!.name,
+        detectedAt: now,
+        held: heldCheckpoint,
+        presented: signedCheckpointOf(run),
+        proof: conflict.proof ?? null,
+      }),
+    )
+    .immediate();
+}

@@ -1,0 +1,154 @@
+/**
+ * Entries imported from other workstations' logs. They are kept apart from this vault's
+ * own log (which only records that an import happened), one sealed row per (origin,
+ * index), marked with the signer they came from, and never edited: an import may only add
+ * entries, or add fields that an earlier bundle withheld from an entry already held.
+ */
+import { z } from 'zod';
+import { toHex } from '../../../shared/bytes';
+import { EntryHeaderSchema, type EntryHeader } from '../../../shared/entry';
+import type { FoldInput } from '../../../shared/domain';
+import { TearlineError } from '../../../shared/errors';
+import type { Vault } from '../vault/vault';
+import { openRow, rowRef, sealRow, withRowKeys, type RowKeys } from '../trust/sealed-rows';
+
+const TABLE = 'imported_entries';
+const ORIGINS = 'imported_entries.origin';
+const CASES = 'imported_entries.case';
+
+const ImportedRecordSchema = z
+  .object({
+    origin: z.string(),
+    index: z.number().int().min(0),
+    leaf: z.string().regex(/^[0-9a-f]{64}$/),
+    header: EntryHeaderSchema,
+    body: z.record(z.string(), z.unknown()),
+    salts: z.record(z.string(), z.string()),
+    withheld: z.array(z.string()),
+    /** The checkpoint size the entry was proven in when it was (last) stored. */
+    checkpointSize: z.number().int().min(1),
+    signer: z.object({ name: z.string().nullable(), fingerprint: z.string() }).strict(),
+    bundleId: z.string(),
+    importedAt: z.string(),
+  })
+  .strict();
+
+export type ImportedRecord = z.infer<typeof ImportedRecordSchema>;
+
+/** An imported entry, as the vault's list and case views read it. */
+export interface ImportedEntry {
+  origin: string;
+  signerName: string | null;
+  fingerprint: string;
+  index: number;
+  header: EntryHeader;
+  body: Record<string, unknown>;
+  withheld: string[];
+  leafHash: string;
+  bundleId: string;
+  importedAt: string;
+}
+
+type Row = { ref: Uint8Array; nonce: Uint8Array; ct: Uint8Array };
+
+export function importedRef(keys: RowKeys, origin: string, index: number): Uint8Array {
+  return rowRef(keys, TABLE, `${origin}\u0000${index}`);
+}
+
+function parseRow(keys: RowKeys, row: Row): ImportedRecord {
+  const record = ImportedRecordSchema.parse(openRow(keys, TABLE, row.ref, row));
+  if (toHex(importedRef(keys, record.origin, record.index)) !== toHex(row.ref)) {
+    throw new TearlineError('E_INTEGRITY', 'an imported entry is not in its place: the vault file was altered');
+  }
+  return record;
+}
+
+export class ImportedStore {
+  private readonly select;
+  private readonly upsert;
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly keys: RowKeys,
+  ) {
+    const db = vault.database();
+    this.select = db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE ref = ?`);
+    this.upsert = db.prepare(
+      `INSERT INTO ${TABLE} (ref, origin_ref, case_ref, nonce, ct) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(ref) DO UPDATE SET nonce = excluded.nonce, ct = excluded.ct`,
+    );
+  }
+
+  get(origin: string, index: number): ImportedRecord | undefined {
+    const row = this.select.get(importedRef(this.keys, origin, index)) as Row | undefined;
+    return row ? parseRow(this.keys, row) : undefined;
+  }
+
+  put(record: ImportedRecord): void {
+    const ref = importedRef(this.keys, record.origin, record.index);
+    const sealed = sealRow(this.keys, TABLE, ref, record);
+    const caseRef = record.header.caseId === null ? null : rowRef(this.keys, CASES, record.header.caseId);
+    this.upsert.run(ref, rowRef(this.keys, ORIGINS, record.origin), caseRef, sealed.nonce, sealed.ct);
+  }
+}
+
+export interface ImportedQuery {
+  origin?: string;
+  caseId?: string;
+  kind?: string;
+}
+
+/**
+ * The imported entries, by origin then index. With `caseId` or `origin`, only those rows
+ * are decrypted (they are found by keyed reference).
+ */
+export function listImported(vault: Vault, query: ImportedQuery = {}): ImportedEntry[] {
+  return withRowKeys(vault, (keys) => {
+    const db = vault.database();
+    let rows: Row[];
+    if (query.caseId !== undefined) {
+      rows = db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE case_ref = ?`).all(rowRef(keys, CASES, query.caseId)) as Row[];
+    } else if (query.origin !== undefined) {
+      rows = db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE origin_ref = ?`).all(rowRef(keys, ORIGINS, query.origin)) as Row[];
+    } else {
+      rows = db.prepare(`SELECT ref, nonce, ct FROM ${TABLE}`).all() as Row[];
+    }
+    return rows
+      .map((row) => parseRow(keys, row))
+      .filter(
+        (r) =>
+          (query.origin === undefined || r.origin === query.origin) &&
+          (query.caseId === undefined || r.header.caseId === query.caseId) &&
+          (query.kind === undefined || r.header.kind === query.kind),
+      )
+      .sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.index - b.index))
+      .map((r) => ({
+        origin: r.origin,
+        signerName: r.signer.name,
+        fingerprint: r.signer.fingerprint,
+        index: r.index,
+        header: r.header,
+        body: r.body,
+        withheld: r.withheld,
+        leafHash: r.leaf,
+        bundleId: r.bundleId,
+        importedAt: r.importedAt,
+      }));
+  });
+}
+
+/**
+ * The imported entries of a case in the form the case fold reads. `index` is the entry's
+ * index in its own origin's log, so a caller merging them with local entries orders the
+ * merged list by timestamp, not by index.
+ */
+export function importedFoldInputs(vault: Vault, caseId: string): FoldInput[] {
+  return listImported(vault, { caseId }).map((e) => ({
+    index: e.index,
+    header: e.header,
+    body: e.body,
+    withheld: e.withheld,
+    origin: { kind: 'imported' as const, name: e.signerName ?? e.fingerprint, fingerprint: e.fingerprint },
+    verified: true,
+  }));
+}

@@ -1,0 +1,57 @@
+/**
+ * `verify-bundle`: the verdict on a bundle, against a vault (its keyring and what it
+ * holds) or against one key given by the caller. Reads only: nothing is stored.
+ */
+import { limitsWith, type BundleLimits } from '../../../shared/bundle/format';
+import type { Verdict } from '../../../shared/bundle/verdict';
+import { loadSodium } from '../crypto/sodium';
+import type { AgeIdentityInput } from '../formats/age';
+import type { MinisignPublicKey } from '../formats/minisign';
+import { withRowKeysAsync } from '../trust/sealed-rows';
+import { Vault } from '../vault/vault';
+import { keyEnvironment, vaultEnvironment } from './environment';
+import { loadBundle, type BundleSource } from './input';
+import { verdictForLoadFailure, verifyLoaded } from './verify';
+import type { RunOptions } from './progress';
+
+/** Verify against a vault, or against one minisign public key (and age identities, if the bundle is encrypted). */
+export type InspectTarget = Vault | { trustKey: string | MinisignPublicKey; identities?: AgeIdentityInput[] };
+
+export interface InspectOptions extends RunOptions {
+  limits?: Partial<BundleLimits>;
+}
+
+export function toSource(input: BundleSource | string | Uint8Array): BundleSource {
+  if (typeof input === 'string') return { path: input };
+  if (input instanceof Uint8Array) return { bytes: input };
+  return input;
+}
+
+function sizeOf(source: BundleSource): number {
+  return source.bytes?.length ?? 0;
+}
+
+export async function inspectBundle(target: InspectTarget, input: BundleSource | string | Uint8Array, options: InspectOptions = {}): Promise<Verdict> {
+  await loadSodium();
+  const limits = limitsWith(options.limits);
+  const source = toSource(input);
+  if (target instanceof Vault) {
+    return withRowKeysAsync(target, async (keys) => {
+      let loaded;
+      try {
+        loaded = await loadBundle(source, { ...options, limits, identities: [target.workstation().xSecretKey] });
+      } catch (error) {
+        return verdictForLoadFailure(error, sizeOf(source));
+      }
+      return (await verifyLoaded(loaded, vaultEnvironment(target, keys), options)).verdict;
+    });
+  }
+  const env = keyEnvironment(target.trustKey);
+  let loaded;
+  try {
+    loaded = await loadBundle(source, { ...options, limits, identities: target.identities ?? [] });
+  } catch (error) {
+    return verdictForLoadFailure(error, sizeOf(source));
+  }
+  return (await verifyLoaded(loaded, env, options)).verdict;
+}

@@ -1,0 +1,258 @@
+/**
+ * Verification of a loaded bundle, in the order of docs/bundle-format.md section 8:
+ * signature over the exact bytes, trusted comment and HEAD, signer, consistency and the
+ * relation to what is held, then each entry (hashes and proofs, then schema). Steps up
+ * to HEAD stop at the first failure; from the signer on, every problem is recorded and
+ * verification goes on, so that the verdict lists them all.
+ *
+ * The entries are checked one at a time from the raw bytes and handed to `onEntry` (the
+ * import stores them) without ever being held together.
+ */
+import { fromHex, toHex } from '../../../shared/bytes';
+import { TearlineError, toErrorInfo } from '../../../shared/errors';
+import { rawEntries } from '../../../shared/bundle/framing';
+import { parseHead, type BundleHead } from '../../../shared/bundle/head';
+import { parseTrustedComment } from '../../../shared/bundle/trusted-comment';
+import { InclusionVerifier } from '../../../shared/bundle/inclusion';
+import { checkEntry, type CheckedEntry } from '../../../shared/bundle/entry-check';
+import { checkConsistencyProofs, relate, type HeldCheckpoint, type RelationResult } from '../../../shared/bundle/relation';
+import { addProblem, emptyVerdict, PREVIEW_LIMIT, type Verdict } from '../../../shared/bundle/verdict';
+import { summarizeEntry } from '../../../shared/domain';
+import { sha256 } from '../crypto/hash';
+import {
+  createMinisignHasher,
+  formatMinisignKeyId,
+  parseMinisignSignature,
+  verifyMinisign,
+  type MinisignSignature,
+} from '../formats/minisign';
+import type { LoadedBundle } from './input';
+import { CHUNK_BYTES, ENTRY_BATCH, tick, type RunOptions } from './progress';
+
+/** A key that may have signed the bundle, from the keyring or given by the caller. */
+export interface SignerCandidate {
+  publicKey: Uint8Array;
+  keyId: Uint8Array;
+  status: 'trusted' | 'revoked';
+  name: string | null;
+  fingerprint: string;
+  /** The origin the key is bound to, if any. */
+  origin: string | null;
+  forked: boolean;
+}
+
+export type EntryStatus = 'new' | 'known' | 'more-fields';
+
+/** What the verifier knows beyond the bundle: its keys and, with a vault, its state. */
+export interface VerifyEnvironment {
+  candidates(keyId: Uint8Array): SignerCandidate[];
+  /** This vault's own origin: a bundle from it is refused. */
+  ownOrigin?: string;
+  /** With a vault: the checkpoints held from an origin, and the fingerprints of the keys that signed them. */
+  held?(origin: string): { checkpoints: HeldCheckpoint[]; signers: string[] };
+  /** With a vault: whether an entry is already held. */
+  entryStatus?(origin: string, entry: CheckedEntry): EntryStatus;
+  /** Extra warnings about the signer (known forks). */
+  signerWarnings?(signer: SignerCandidate): string[];
+  /** The message when no candidate key has the signature's key id. */
+  unknownKey?(keyId: string): string;
+}
+
+export interface VerificationResult {
+  verdict: Verdict;
+  head?: BundleHead;
+  signer?: SignerCandidate;
+  signature?: MinisignSignature;
+  relation?: RelationResult;
+  /** BLAKE2b-512 of B. */
+  digest?: Uint8Array;
+}
+
+export interface VerifyOptions extends RunOptions {
+  /** Called for each entry that passed every check, in bundle order. */
+  onEntry?: (entry: CheckedEntry, status: EntryStatus | null, run: { head: BundleHead; signer: SignerCandidate; verdict: Verdict }) => void;
+}
+
+/** A failure of a step that ends verification, turned into the verdict's problem. */
+function stop(result: VerificationResult, error: unknown): VerificationResult {
+  if (!(error instanceof TearlineError) || error.code === 'E_CANCELLED' || error.code === 'E_INTERNAL') throw error;
+  const info = toErrorInfo(error);
+  addProblem(result.verdict, info);
+  result.verdict.valid = false;
+  return result;
+}
+
+/** A verdict for a bundle that could not even be loaded (size, form, transport, framing). */
+export function verdictForLoadFailure(error: unknown, bytes: number): Verdict {
+  if (!(error instanceof TearlineError) || ['E_IO', 'E_USAGE', 'E_CANCELLED', 'E_INTERNAL'].includes(error.code)) throw error;
+  const verdict = emptyVerdict(bytes);
+  addProblem(verdict, toErrorInfo(error));
+  return verdict;
+}
+
+export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment, options: VerifyOptions = {}): Promise<VerificationResult> {
+  const verdict = emptyVerdict(loaded.inputBytes);
+  verdict.form = loaded.form;
+  verdict.encrypted = loaded.encrypted;
+  verdict.entries.count = loaded.layout.entryCount;
+  const result: VerificationResult = { verdict };
+  const { payload, layout } = loaded;
+
+  // Signature over the exact bytes of B.
+  const hasher = createMinisignHasher();
+  for (let at = 0; at < layout.payloadEnd; at += CHUNK_BYTES) {
+    hasher.update(payload.subarray(at, Math.min(layout.payloadEnd, at + CHUNK_BYTES)));
+    options.onProgress?.(Math.min(layout.payloadEnd, at + CHUNK_BYTES), layout.payloadEnd, 'hash');
+    await tick(options.signal);
+  }
+  const digest = hasher.digest();
+  result.digest = digest;
+  verdict.digest = toHex(digest);
+
+  let signature: MinisignSignature;
+  try {
+    signature = parseMinisignSignature(loaded.signatureText);
+  } catch (error) {
+    return stop(result, error);
+  }
+  result.signature = signature;
+  verdict.signer.keyId = formatMinisignKeyId(signature.keyId);
+  const candidates = env.candidates(signature.keyId);
+  if (candidates.length === 0) {
+    const message =
+      env.unknownKey?.(verdict.signer.keyId) ??
+      `signed by key ${verdict.signer.keyId}, which is not a trusted key here (trust it with \`tearline trust add\`, after comparing fingerprints)`;
+    return stop(result, new TearlineError('E_UNTRUSTED_SIGNER', message));
+  }
+  let signer: SignerCandidate | undefined;
+  let firstFailure: unknown;
+  for (const candidate of candidates) {
+    try {
+      verifyMinisign({ publicKey: candidate, prehash: digest, signatureText: loaded.signatureText, allowLegacy: false });
+      signer = candidate;
+      break;
+    } catch (error) {
+      firstFailure ??= error;
+    }
+  }
+  if (!signer) {
+    verdict.signature = 'invalid';
+    const c = candidates[0]!;
+    Object.assign(verdict.signer, { status: c.status, name: c.name, fingerprint: c.fingerprint, forked: c.forked });
+    return stop(result, firstFailure);
+  }
+  result.signer = signer;
+  verdict.signature = 'valid';
+  verdict.trustedComment = signature.trustedComment;
+  Object.assign(verdict.signer, { status: signer.status, name: signer.name, fingerprint: signer.fingerprint, forked: signer.forked });
+
+  // The trusted comment and HEAD, which must say the same.
+  let head: BundleHead;
+  try {
+    const fields = parseTrustedComment(signature.trustedComment);
+    if (!fields) throw new TearlineError('E_MALFORMED', 'the signed trusted comment is not a Tearline bundle comment', { at: 'trusted comment' });
+    head = parseHead(payload.subarray(layout.head.start, layout.head.end));
+    if (
+      fields.bundleId !== head.bundleId ||
+      fields.origin !== head.origin ||
+      fields.size !== head.checkpoint.size ||
+      fields.root !== head.checkpoint.root
+    ) {
+      throw new TearlineError('E_MALFORMED', 'the trusted comment and the bundle disagree on the bundle id, origin, size or root', { at: 'trusted comment' });
+    }
+    if (head.entryCount !== layout.entryCount) {
+      throw new TearlineError('E_MALFORMED', `HEAD announces ${head.entryCount} entries, the bundle has ${layout.entryCount}`, { at: 'head.entryCount' });
+    }
+  } catch (error) {
+    return stop(result, error);
+  }
+  result.head = head;
+  verdict.bundleId = head.bundleId;
+  verdict.createdAt = head.createdAt;
+  verdict.sender = head.sender;
+  verdict.checkpoint = { origin: head.origin, size: head.checkpoint.size, root: head.checkpoint.root };
+
+  // The signer.
+  const who = signer.name ?? signer.fingerprint;
+  if (signer.status === 'revoked') {
+    addProblem(verdict, { code: 'E_REVOKED_SIGNER', message: `the key of ${who} has been revoked` });
+  }
+  if (env.ownOrigin !== undefined && head.origin === env.ownOrigin) {
+    addProblem(verdict, { code: 'E_UNTRUSTED_SIGNER', message: 'the bundle claims to come from this vault’s own log' });
+  } else if (signer.origin !== null && signer.origin !== head.origin) {
+    addProblem(verdict, { code: 'E_UNTRUSTED_SIGNER', message: `the key of ${who} signs the log ${signer.origin}, not ${head.origin}` });
+  }
+  verdict.warnings.push(...(env.signerWarnings?.(signer) ?? []));
+
+  // Consistency proofs and the relation to what is held.
+  const consistency = checkConsistencyProofs(sha256, head);
+  for (const p of consistency.problems) addProblem(verdict, p);
+  if (env.held) {
+    const held = env.held(head.origin);
+    const others = held.signers.filter((f) => f !== signer.fingerprint);
+    if (others.length > 0) {
+      addProblem(verdict, {
+        code: 'E_UNTRUSTED_SIGNER',
+        message: `checkpoints of ${head.origin} held here were signed by another key (${others[0]}); this key may not sign for that log`,
+      });
+    }
+    const relation = relate(head, held.checkpoints, consistency.valid);
+    result.relation = relation;
+    verdict.relation = relation.relation;
+    verdict.held = relation.latest ? { size: relation.latest.size, root: relation.latest.root } : null;
+    for (const p of relation.problems) addProblem(verdict, p);
+  }
+
+  // The entries, one at a time.
+  const inclusion = new InclusionVerifier(sha256, head.checkpoint.size, fromHex(head.checkpoint.root));
+  const cases = new Set<string>();
+  const { entries } = verdict;
+  let previousIndex = -1;
+  let done = 0;
+  let countNew = 0;
+  let countMore = 0;
+  for (const raw of rawEntries(payload, layout)) {
+    if (done === 0) entries.firstIndex = raw.index;
+    entries.lastIndex = raw.index;
+    const checked = checkEntry(raw, { hash: sha256, size: head.checkpoint.size, inclusion, previousIndex });
+    previousIndex = Math.max(previousIndex, raw.index);
+    for (const p of checked.problems) addProblem(verdict, p);
+    const entry = checked.entry;
+    if (entry) {
+      entries.verified++;
+      const kind = entry.header.kind;
+      entries.kinds[kind] = (entries.kinds[kind] ?? 0) + 1;
+      if (entry.header.caseId !== null && cases.size < 10_000) cases.add(entry.header.caseId);
+      for (const f of entry.withheld) entries.withheld[f] = (entries.withheld[f] ?? 0) + 1;
+      const status = env.entryStatus ? env.entryStatus(head.origin, entry) : null;
+      if (status === 'new') countNew++;
+      if (status === 'more-fields') countMore++;
+      if (verdict.preview.length < PREVIEW_LIMIT) {
+        verdict.preview.push({
+          index: entry.index,
+          id: entry.header.id,
+          kind,
+          caseId: entry.header.caseId,
+          ts: entry.header.ts,
+          summary: summarizeEntry(entry.header, entry.body),
+          withheld: entry.withheld,
+          status,
+        });
+      }
+      options.onEntry?.(entry, status, { head, signer, verdict });
+    }
+    done++;
+    if (done % ENTRY_BATCH === 0) {
+      options.onProgress?.(done, layout.entryCount, 'entries');
+      await tick(options.signal);
+    }
+  }
+  options.onProgress?.(done, layout.entryCount, 'entries');
+  entries.cases = [...cases];
+  if (env.entryStatus) {
+    entries.new = countNew;
+    entries.moreFields = countMore;
+  }
+  verdict.valid = verdict.problemCount === 0;
+  return result;
+}
