@@ -24,7 +24,7 @@ module.exports = {
       comment: 'Only pure packages in shared/: nothing that needs Node, the DOM or Electron.',
       severity: 'error',
       from: { path: '^shared/' },
-      to: { path: 'node_modules/(electron|better-sqlite3|libsodium|react|react-dom|commander)(/|$)' },
+      to: { path: 'node_modules/(electron|better-sqlite3|libsodium[^/]*|react|react-dom|commander)(/|$)' },
     },
     {
       name: 'core-never-imports-electron',
@@ -74,7 +74,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|node_modules)/' },
+    exclude: { path: '^dist/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
