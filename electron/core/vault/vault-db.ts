@@ -35,12 +35,22 @@ export const MIGRATIONS: readonly string[] = [
 export interface OpenDbOptions {
   create: boolean;
   readonly?: boolean;
+  /**
+   * Path of a better-sqlite3 binary built for another ABI. Electron's core process loads
+   * an Electron-ABI build from its own folder, while tests and the CLI use the Node build
+   * in node_modules: one machine can run both without rebuilding in place.
+   */
+  nativeBinding?: string;
 }
 
 export function openDb(path: string, options: OpenDbOptions): Db {
   let db: Db;
   try {
-    db = new Database(path, { fileMustExist: !options.create, readonly: options.readonly ?? false });
+    db = new Database(path, {
+      fileMustExist: !options.create,
+      readonly: options.readonly ?? false,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
   } catch (error) {
     throw mapSqliteError(error, `cannot open ${path}`);
   }

@@ -64,6 +64,8 @@ export interface CreateOptions {
   name?: string;
   kdf?: KdfLevel;
   onProgress?: ProgressFn;
+  /** See OpenDbOptions.nativeBinding. */
+  nativeBinding?: string;
 }
 
 export interface OpenOptions {
@@ -73,6 +75,8 @@ export interface OpenOptions {
    * not decrypt are skipped instead of refusing the unlock, and writes are refused.
    */
   forInspection?: boolean;
+  /** See OpenDbOptions.nativeBinding. */
+  nativeBinding?: string;
 }
 
 export interface EntryDraft {
@@ -157,16 +161,22 @@ export class Vault {
       kdf,
     };
     const headerBytes = encodeVaultHeader(header);
-    const master = newMasterKey();
     options.onProgress?.({ phase: 'kdf', done: 0, total: 1 });
-    const wrapped = wrapMasterKey(master, pass, kdf, headerBytes);
-    options.onProgress?.({ phase: 'kdf', done: 1, total: 1 });
+    const master = newMasterKey();
+    let wrapped: Uint8Array;
+    try {
+      wrapped = wrapMasterKey(master, pass, kdf, headerBytes);
+    } catch (error) {
+      wipe(master);
+      throw error;
+    }
     const keys = generateWorkstationKeys(options.name?.trim() || 'Tearline workstation');
 
     const temp = `${target}.creating-${process.pid}-${Date.now()}`;
     let db: Db | undefined;
     try {
-      db = openDb(temp, { create: true });
+      options.onProgress?.({ phase: 'kdf', done: 1, total: 1 });
+      db = openDb(temp, { create: true, nativeBinding: options.nativeBinding });
       const secrets = deriveSubkey(master, 'secrets');
       const sealedKeys = sealWorkstationKeys(keys, secrets, header.vaultId);
       wipe(secrets);
@@ -190,7 +200,7 @@ export class Vault {
       db.close();
       db = undefined;
       renameSync(temp, target);
-      const reopened = openDb(target, { create: false });
+      const reopened = openDb(target, { create: false, nativeBinding: options.nativeBinding });
       vault.db = reopened;
       return vault;
     } catch (error) {
@@ -213,7 +223,7 @@ export class Vault {
     const target = path.resolve(filePath);
     if (!existsSync(target)) throw new TearlineError('E_NO_VAULT', `there is no vault at ${target}`);
     const pass = passphraseBytes(passphrase);
-    const db = openDb(target, { create: false });
+    const db = openDb(target, { create: false, nativeBinding: options.nativeBinding });
     let vault: Vault | undefined;
     try {
       const headerBytes = readMeta(db, META.header);
@@ -451,6 +461,17 @@ export class Vault {
 
   // ---------------------------------------------------------------- passphrase, backup
 
+  /**
+   * Throws E_BAD_PASSPHRASE unless `passphrase` unwraps this vault's master key. Asked
+   * before a passphrase change, so that an unattended unlocked screen is not enough to
+   * lock the officer out of their own vault.
+   */
+  verifyPassphrase(passphrase: string | Uint8Array): void {
+    const db = this.requireOpen();
+    const headerBytes = readMeta(db, META.header);
+    wipe(unwrapMasterKey(readMeta(db, META.wrappedMaster), passphraseBytes(passphrase), this.header.kdf, headerBytes));
+  }
+
   /** Re-wraps the master key under a new passphrase (new salt, current default limits or kept limits). */
   changePassphrase(newPassphrase: string | Uint8Array, kdf?: KdfLevel): void {
     const db = this.requireWritable();
@@ -600,7 +621,7 @@ export class Vault {
         damaged(expected, `the log has a gap (next stored index is ${row.idx})`);
         break;
       }
-      const record = row.leaf.length === 32 ? openRow(this.entriesKey!, this.header.vaultId, row) : undefined;
+      const record = row.leaf.length === 32 ? openRow(this.entriesKey!, this.header.vaultId, row, false) : undefined;
       if (!record) {
         damaged(row.idx, 'does not decrypt in its place');
         break;

@@ -1,0 +1,92 @@
+/**
+ * Unfinished forms, kept so that an accidental close loses nothing, and kept encrypted:
+ * the renderer's own storage would put case text on disk in the clear. All drafts live in
+ * one file beside the vault, sealed with the vault's records key (XChaCha20-Poly1305) and
+ * bound to the vault's id, and are readable only while the vault is unlocked. A drafts
+ * file that does not open under this vault (left from another vault, or damaged) is
+ * treated as empty and replaced at the next save: drafts are a convenience, not records.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { z } from 'zod';
+import { canonicalJson } from '../../shared/canonical-json';
+import { fromBase64, fromUtf8, toBase64, utf8 } from '../../shared/bytes';
+import { TearlineError } from '../../shared/errors';
+import { DRAFT_MAX_BYTES, DRAFT_MAX_COUNT, DraftSchema, type Draft } from '../../shared/ipc';
+import { open as openSealed, seal } from '../core/crypto/aead';
+import type { Vault } from '../core/vault/vault';
+
+const FileSchema = z.strictObject({ v: z.literal(1), nonce: z.string(), ct: z.string() });
+const ContentSchema = z.strictObject({ drafts: z.array(DraftSchema).max(DRAFT_MAX_COUNT) });
+
+function associatedData(vaultId: string): Uint8Array {
+  return utf8(`tearline/drafts/v1\u0000${vaultId}`);
+}
+
+export class DraftStore {
+  constructor(readonly filePath: string) {}
+
+  /** Newest first. */
+  list(vault: Vault): Draft[] {
+    return [...this.read(vault)].sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
+  }
+
+  save(vault: Vault, key: string, data: unknown, now = new Date()): { savedAt: string } {
+    const size = utf8(canonicalJson(data)).length;
+    if (size > DRAFT_MAX_BYTES) {
+      throw new TearlineError('E_USAGE', `the draft is too large (${size} bytes; at most ${DRAFT_MAX_BYTES})`, { at: 'data' });
+    }
+    const drafts = this.read(vault).filter((d) => d.key !== key);
+    if (drafts.length >= DRAFT_MAX_COUNT) {
+      throw new TearlineError('E_USAGE', `there are already ${DRAFT_MAX_COUNT} drafts; finish or discard one first`);
+    }
+    const savedAt = now.toISOString();
+    drafts.push(DraftSchema.parse({ key, savedAt, data }));
+    this.write(vault, drafts);
+    return { savedAt };
+  }
+
+  delete(vault: Vault, key: string): boolean {
+    const drafts = this.read(vault);
+    const kept = drafts.filter((d) => d.key !== key);
+    if (kept.length === drafts.length) return false;
+    this.write(vault, kept);
+    return true;
+  }
+
+  private read(vault: Vault): Draft[] {
+    if (!existsSync(this.filePath)) return [];
+    try {
+      const file = FileSchema.parse(JSON.parse(readFileSync(this.filePath, 'utf8')));
+      const plain = openSealed(vault.recordKey(), { nonce: fromBase64(file.nonce), ciphertext: fromBase64(file.ct) }, associatedData(vault.header.vaultId));
+      if (!plain) return [];
+      return ContentSchema.parse(JSON.parse(fromUtf8(plain))).drafts;
+    } catch (error) {
+      if (error instanceof TearlineError && error.code === 'E_LOCKED') throw error;
+      return [];
+    }
+  }
+
+  /** Written to a temporary file, synced, then renamed over the old one: never half a file. */
+  private write(vault: Vault, drafts: Draft[]): void {
+    if (drafts.length === 0) {
+      rmSync(this.filePath, { force: true });
+      return;
+    }
+    const sealed = seal(vault.recordKey(), utf8(canonicalJson({ drafts })), associatedData(vault.header.vaultId));
+    const text = JSON.stringify({ v: 1, nonce: toBase64(sealed.nonce), ct: toBase64(sealed.ciphertext) });
+    const temp = `${this.filePath}.writing-${process.pid}`;
+    try {
+      const fd = openSync(temp, 'w', 0o600);
+      try {
+        writeSync(fd, text);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.filePath);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw new TearlineError('E_IO', `the draft was not saved: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+}

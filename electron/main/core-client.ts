@@ -1,0 +1,132 @@
+/**
+ * The main process's handle on the core's utility process: numbered calls and their
+ * results, progress and lock-state events, cancellation by operation id, and a lock that
+ * needs no reply. The process is started at the first call and again after it stops; if it
+ * stops (a crash, an out-of-memory kill) every waiting call fails and the vault is locked,
+ * since its keys died with it.
+ */
+import { fail, type IpcResult, type LockReason, type ProgressEvent } from '../../shared/ipc';
+import { FromCoreSchema, type ToCore } from '../host/messages';
+
+/** What the main process needs of Electron's UtilityProcess. */
+export interface CoreChild {
+  postMessage(message: ToCore): void;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  kill(): boolean;
+}
+
+export interface CoreClientListener {
+  onProgress(event: ProgressEvent): void;
+  onLocked(reason: LockReason): void;
+  onUnlocked(): void;
+}
+
+export interface CallExtras {
+  file?: string;
+  operationId?: string;
+}
+
+interface Pending {
+  resolve: (result: IpcResult<unknown>) => void;
+  operationId: string | undefined;
+}
+
+export class CoreClient {
+  private child: CoreChild | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private unlocked = false;
+
+  constructor(
+    private readonly spawn: () => CoreChild,
+    private readonly listener: CoreClientListener,
+  ) {}
+
+  get isUnlocked(): boolean {
+    return this.unlocked;
+  }
+
+  call(channel: string, request: unknown, extras: CallExtras = {}): Promise<IpcResult<unknown>> {
+    const child = this.ensureChild();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve, operationId: extras.operationId });
+      child.postMessage({
+        type: 'call',
+        id,
+        channel,
+        request,
+        ...(extras.file !== undefined ? { file: extras.file } : {}),
+        ...(extras.operationId !== undefined ? { operationId: extras.operationId } : {}),
+      });
+    });
+  }
+
+  /** True if a call with this operation id is waiting for its result. */
+  cancel(operationId: string): boolean {
+    const running = [...this.pending.values()].some((p) => p.operationId === operationId);
+    if (running) this.child?.postMessage({ type: 'cancel', operationId });
+    return running;
+  }
+
+  /** Wipes the keys in the core process, pre-empting whatever runs there. */
+  lock(reason: LockReason): void {
+    this.child?.postMessage({ type: 'lock', reason });
+  }
+
+  /** At quit: lock, then end the process (its exit wipes anything left). */
+  stop(): void {
+    const child = this.child;
+    if (!child) return;
+    this.lock('user');
+    this.child = undefined;
+    this.failAll();
+    child.kill();
+  }
+
+  private ensureChild(): CoreChild {
+    if (this.child) return this.child;
+    const child = this.spawn();
+    this.child = child;
+    child.on('message', (raw) => this.receive(raw));
+    child.on('exit', () => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.failAll();
+      if (this.unlocked) {
+        this.unlocked = false;
+        this.listener.onLocked('core-stopped');
+      }
+    });
+    return child;
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = FromCoreSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const message = parsed.data;
+    switch (message.type) {
+      case 'result': {
+        const pending = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        pending?.resolve(message.result as IpcResult<unknown>);
+        return;
+      }
+      case 'progress':
+        this.listener.onProgress({ ...message, type: 'progress' });
+        return;
+      case 'state':
+        this.unlocked = !message.locked;
+        if (message.locked) this.listener.onLocked(message.reason ?? 'user');
+        else this.listener.onUnlocked();
+        return;
+    }
+  }
+
+  private failAll(): void {
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p.resolve(fail('E_INTERNAL', 'the core process stopped; the vault is locked'));
+  }
+}
