@@ -3,16 +3,15 @@
  * checkpoints it holds and the entries it has imported; without one, a single key the
  * caller vouches for (`tearline verify-bundle --trust KEY.pub`).
  */
-import { equalBytes, fromBase64, fromHex } from '../../../shared/bytes';
-import type { CheckedEntry } from '../../../shared/bundle/entry-check';
+import { equalBytes, fromBase64, fromHex, toHex } from '../../../shared/bytes';
 import { formatMinisignKeyId, parseMinisignPublicKey, type MinisignPublicKey } from '../formats/minisign';
 import { loadTrust, type TrustRecord } from '../trust/keyring';
 import { heldCheckpoints, listForks } from '../trust/peers';
 import type { RowKeys } from '../trust/sealed-rows';
 import { fingerprintHex } from '../vault/workstation';
 import type { Vault } from '../vault/vault';
-import { ImportedStore, type ImportedRecord } from './imported-store';
-import type { EntryStatus, SignerCandidate, VerifyEnvironment } from './verify';
+import { ImportedStore } from './imported-store';
+import type { SignerCandidate, VerifyEnvironment } from './verify';
 
 export function candidateOf(record: TrustRecord, forked: boolean): SignerCandidate {
   return {
@@ -29,13 +28,6 @@ export function candidateOf(record: TrustRecord, forked: boolean): SignerCandida
 export interface VaultEnvironment extends VerifyEnvironment {
   store: ImportedStore;
   trust: TrustRecord[];
-}
-
-/** Whether an entry held already has every field the bundle discloses. */
-export function compareHeld(held: ImportedRecord | undefined, entry: CheckedEntry): EntryStatus {
-  if (!held) return 'new';
-  const disclosed = Object.keys(entry.body);
-  return disclosed.every((name) => Object.prototype.hasOwnProperty.call(held.body, name)) ? 'known' : 'more-fields';
 }
 
 export function vaultEnvironment(vault: Vault, keys: RowKeys): VaultEnvironment {
@@ -55,7 +47,11 @@ export function vaultEnvironment(vault: Vault, keys: RowKeys): VaultEnvironment 
         signers: [...new Set(held.map((cp) => cp.fingerprint))],
       };
     },
-    entryStatus: (origin, entry) => compareHeld(store.get(origin, entry.index), entry),
+    originOwner: (origin) => {
+      const owner = trust.find((r) => r.origin === origin && !r.revoked);
+      return owner ? { who: owner.name, fingerprint: owner.fingerprint } : undefined;
+    },
+    entryStatus: (origin, entry) => store.status(origin, entry.index, toHex(entry.leaf), Object.keys(entry.body)),
     signerWarnings: (signer) =>
       forked.has(signer.fingerprint)
         ? [`${signer.name ?? signer.fingerprint} has shown two inconsistent histories before (see \`tearline trust list\`)`]

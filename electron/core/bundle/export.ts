@@ -6,15 +6,15 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalJsonBytes } from '../../../shared/canonical-json';
 import { fromBase64, toHex, utf8 } from '../../../shared/bytes';
 import { TearlineError } from '../../../shared/errors';
 import { ARMOR_LABEL, SIGNATURE_SUFFIX, TAG, MAX_CONSISTENCY_PROOFS, type BundleForm } from '../../../shared/bundle/format';
 import { endRecordBytes, entryRecordBytes, preambleBytes, recordBytes } from '../../../shared/bundle/framing';
 import { encodeHead, type BundleHead } from '../../../shared/bundle/head';
 import { formatTrustedComment } from '../../../shared/bundle/trusted-comment';
+import { canonicalBytes } from '../../../shared/bundle/jcs';
 import { bodySchemas, sensitiveFieldSet, isEntryKind } from '../../../shared/domain';
-import { sodium } from '../crypto/sodium';
+import { loadSodium, sodium } from '../crypto/sodium';
 import { createMinisignHasher, minisignKeyId, signMinisign } from '../formats/minisign';
 import { parseAgeRecipient } from '../formats/age';
 import { newEntryId } from '../ids';
@@ -157,6 +157,7 @@ function formOf(options: ExportOptions): BundleForm {
 }
 
 export async function exportBundle(vault: Vault, options: ExportOptions): Promise<ExportResult> {
+  await loadSodium();
   return withRowKeysAsync(vault, (keys) => runExport(vault, keys, options));
 }
 
@@ -268,12 +269,12 @@ async function runExport(vault: Vault, keys: RowKeys, options: ExportOptions): P
           withheldCount[name] = (withheldCount[name] ?? 0) + 1;
           continue;
         }
-        fields.push({ name, salt: fromBase64(salt), value: canonicalJsonBytes(record.body[name]) });
+        fields.push({ name, salt: fromBase64(salt), value: canonicalBytes(record.body[name]) });
       }
       emit(
         entryRecordBytes({
           index,
-          header: canonicalJsonBytes(record.header),
+          header: canonicalBytes(record.header),
           proof: vault.inclusionProof(index, size),
           fields,
         }),

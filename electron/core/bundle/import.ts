@@ -15,7 +15,7 @@ import { TearlineError } from '../../../shared/errors';
 import { limitsWith, type BundleForm, type BundleLimits } from '../../../shared/bundle/format';
 import type { SignedCheckpoint } from '../../../shared/bundle/evidence';
 import { addProblem, verdictLine, type Verdict } from '../../../shared/bundle/verdict';
-import { sodium } from '../crypto/sodium';
+import { loadSodium, sodium } from '../crypto/sodium';
 import { saveTrust } from '../trust/keyring';
 import { heldCheckpoints, holdCheckpoint, recordFork } from '../trust/peers';
 import { withRowKeysAsync, type RowKeys } from '../trust/sealed-rows';
@@ -24,7 +24,7 @@ import { vaultEnvironment } from './environment';
 import type { ImportedRecord } from './imported-store';
 import { loadBundle, type BundleSource, type LoadedBundle } from './input';
 import { CHUNK_BYTES, type RunOptions } from './progress';
-import { toSource } from './inspect';
+import { sizeOf, toSource } from './inspect';
 import { verdictForLoadFailure, verifyLoaded, type VerificationResult } from './verify';
 
 export interface ImportOptions extends RunOptions {
@@ -81,6 +81,7 @@ function sha256Hex(payload: Uint8Array, end: number): string {
 }
 
 export async function importBundle(vault: Vault, input: BundleSource | string | Uint8Array, options: ImportOptions): Promise<ImportResult> {
+  await loadSodium();
   const limits = limitsWith(options.limits);
   const source = toSource(input);
   return withRowKeysAsync(vault, async (keys) => {
@@ -88,7 +89,7 @@ export async function importBundle(vault: Vault, input: BundleSource | string | 
     try {
       loaded = await loadBundle(source, { ...options, limits, identities: [vault.workstation().xSecretKey] });
     } catch (error) {
-      return nothing(verdictForLoadFailure(error, source.bytes?.length ?? 0));
+      return nothing(verdictForLoadFailure(error, sizeOf(source)));
     }
     if (!options.accept) {
       const run = await verifyLoaded(loaded, vaultEnvironment(vault, keys), options);
@@ -120,7 +121,8 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, o
         if (verdict.problemCount > 0 || status === 'known' || status === null) return;
         const held = status === 'more-fields' ? env.store.get(head.origin, entry.index) : undefined;
         const body = held ? { ...held.body, ...entry.body } : entry.body;
-        const salts = held ? { ...held.salts, ...entry.salts } : entry.salts;
+        const salts: Record<string, string> = { ...(held?.salts ?? {}) };
+        for (const [name, salt] of Object.entries(entry.salts)) salts[name] = toBase64(salt);
         const record: ImportedRecord = {
           origin: head.origin,
           index: entry.index,

@@ -5,7 +5,7 @@
  * entries, or add fields that an earlier bundle withheld from an entry already held.
  */
 import { z } from 'zod';
-import { toHex } from '../../../shared/bytes';
+import { equalBytes, toHex } from '../../../shared/bytes';
 import { EntryHeaderSchema, type EntryHeader } from '../../../shared/entry';
 import type { FoldInput } from '../../../shared/domain';
 import { TearlineError } from '../../../shared/errors';
@@ -15,6 +15,7 @@ import { openRow, rowRef, sealRow, withRowKeys, type RowKeys } from '../trust/se
 const TABLE = 'imported_entries';
 const ORIGINS = 'imported_entries.origin';
 const CASES = 'imported_entries.case';
+const DISCLOSED = 'imported_entries.disclosed';
 
 const ImportedRecordSchema = z
   .object({
@@ -63,19 +64,30 @@ function parseRow(keys: RowKeys, row: Row): ImportedRecord {
   return record;
 }
 
+/** A keyed digest of what a row holds (its leaf and the fields disclosed), to tell "already held" without decrypting. */
+function disclosedRef(keys: RowKeys, leafHex: string, names: readonly string[]): Uint8Array {
+  return rowRef(keys, DISCLOSED, `${leafHex}\u0000${[...names].sort().join('\u0000')}`);
+}
+
+export type HeldStatus = 'new' | 'known' | 'more-fields';
+
 export class ImportedStore {
   private readonly select;
+  private readonly selectDisclosed;
   private readonly upsert;
+  private readonly originRefs = new Map<string, Uint8Array>();
+  private readonly caseRefs = new Map<string, Uint8Array>();
 
   constructor(
-    private readonly vault: Vault,
+    vault: Vault,
     private readonly keys: RowKeys,
   ) {
     const db = vault.database();
     this.select = db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE ref = ?`);
+    this.selectDisclosed = db.prepare(`SELECT disclosed FROM ${TABLE} WHERE ref = ?`);
     this.upsert = db.prepare(
-      `INSERT INTO ${TABLE} (ref, origin_ref, case_ref, nonce, ct) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(ref) DO UPDATE SET nonce = excluded.nonce, ct = excluded.ct`,
+      `INSERT INTO ${TABLE} (ref, origin_ref, case_ref, disclosed, nonce, ct) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(ref) DO UPDATE SET disclosed = excluded.disclosed, nonce = excluded.nonce, ct = excluded.ct`,
     );
   }
 
@@ -84,11 +96,39 @@ export class ImportedStore {
     return row ? parseRow(this.keys, row) : undefined;
   }
 
+  /**
+   * Whether the entry at (origin, index) is held, and with every field named: compared
+   * by keyed digest first, and only when that differs by opening the row.
+   */
+  status(origin: string, index: number, leafHex: string, names: readonly string[]): HeldStatus {
+    const row = this.selectDisclosed.get(importedRef(this.keys, origin, index)) as { disclosed: Uint8Array } | undefined;
+    if (!row) return 'new';
+    if (equalBytes(row.disclosed, disclosedRef(this.keys, leafHex, names))) return 'known';
+    const held = this.get(origin, index)!;
+    if (held.leaf !== leafHex) return 'more-fields'; // the importer reports the conflict
+    return names.every((name) => Object.prototype.hasOwnProperty.call(held.body, name)) ? 'known' : 'more-fields';
+  }
+
   put(record: ImportedRecord): void {
     const ref = importedRef(this.keys, record.origin, record.index);
     const sealed = sealRow(this.keys, TABLE, ref, record);
-    const caseRef = record.header.caseId === null ? null : rowRef(this.keys, CASES, record.header.caseId);
-    this.upsert.run(ref, rowRef(this.keys, ORIGINS, record.origin), caseRef, sealed.nonce, sealed.ct);
+    this.upsert.run(
+      ref,
+      this.cached(this.originRefs, ORIGINS, record.origin),
+      record.header.caseId === null ? null : this.cached(this.caseRefs, CASES, record.header.caseId),
+      disclosedRef(this.keys, record.leaf, Object.keys(record.body)),
+      sealed.nonce,
+      sealed.ct,
+    );
+  }
+
+  private cached(cache: Map<string, Uint8Array>, table: string, identity: string): Uint8Array {
+    let ref = cache.get(identity);
+    if (!ref) {
+      ref = rowRef(this.keys, table, identity);
+      if (cache.size < 100_000) cache.set(identity, ref);
+    }
+    return ref;
   }
 }
 

@@ -2,6 +2,7 @@
  * `verify-bundle`: the verdict on a bundle, against a vault (its keyring and what it
  * holds) or against one key given by the caller. Reads only: nothing is stored.
  */
+import { statSync } from 'node:fs';
 import { limitsWith, type BundleLimits } from '../../../shared/bundle/format';
 import type { Verdict } from '../../../shared/bundle/verdict';
 import { loadSodium } from '../crypto/sodium';
@@ -15,7 +16,9 @@ import { verdictForLoadFailure, verifyLoaded } from './verify';
 import type { RunOptions } from './progress';
 
 /** Verify against a vault, or against one minisign public key (and age identities, if the bundle is encrypted). */
-export type InspectTarget = Vault | { trustKey: string | MinisignPublicKey; identities?: AgeIdentityInput[] };
+export type InspectTarget =
+  | Vault
+  | { trustKey: string | MinisignPublicKey | { publicKey: Uint8Array; keyId: Uint8Array }; identities?: AgeIdentityInput[] };
 
 export interface InspectOptions extends RunOptions {
   limits?: Partial<BundleLimits>;
@@ -27,8 +30,14 @@ export function toSource(input: BundleSource | string | Uint8Array): BundleSourc
   return input;
 }
 
-function sizeOf(source: BundleSource): number {
-  return source.bytes?.length ?? 0;
+/** The input's size, for the verdict on a bundle that could not be loaded. */
+export function sizeOf(source: BundleSource): number {
+  if (source.bytes) return source.bytes.length;
+  try {
+    return source.path === undefined ? 0 : statSync(source.path).size;
+  } catch {
+    return 0;
+  }
 }
 
 export async function inspectBundle(target: InspectTarget, input: BundleSource | string | Uint8Array, options: InspectOptions = {}): Promise<Verdict> {

@@ -50,6 +50,8 @@ export interface VerifyEnvironment {
   ownOrigin?: string;
   /** With a vault: the checkpoints held from an origin, and the fingerprints of the keys that signed them. */
   held?(origin: string): { checkpoints: HeldCheckpoint[]; signers: string[] };
+  /** With a vault: the trusted key (name or fingerprint, and fingerprint) bound to an origin, if any. */
+  originOwner?(origin: string): { who: string; fingerprint: string } | undefined;
   /** With a vault: whether an entry is already held. */
   entryStatus?(origin: string, entry: CheckedEntry): EntryStatus;
   /** Extra warnings about the signer (known forks). */
@@ -181,6 +183,11 @@ export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment,
     addProblem(verdict, { code: 'E_UNTRUSTED_SIGNER', message: 'the bundle claims to come from this vault’s own log' });
   } else if (signer.origin !== null && signer.origin !== head.origin) {
     addProblem(verdict, { code: 'E_UNTRUSTED_SIGNER', message: `the key of ${who} signs the log ${signer.origin}, not ${head.origin}` });
+  } else {
+    const owner = env.originOwner?.(head.origin);
+    if (owner && owner.fingerprint !== signer.fingerprint) {
+      addProblem(verdict, { code: 'E_UNTRUSTED_SIGNER', message: `the log ${head.origin} belongs to the key of ${owner.who}, not to this one` });
+    }
   }
   verdict.warnings.push(...(env.signerWarnings?.(signer) ?? []));
 

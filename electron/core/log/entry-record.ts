@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { concatBytes, fromHex, fromUtf8, toBase64, toHex, u64be, utf8 } from '../../../shared/bytes';
 import { commitFieldJson, leafHashOfJson, FIELD_SALT_BYTES, EntryHeaderSchema, type EntryHeader } from '../../../shared/entry';
-import { open, seal } from '../crypto/aead';
+import { open, seal, type BulkOpener } from '../crypto/aead';
 import { sha256 } from '../crypto/hash';
 import { randomBytes } from '../crypto/random';
 
@@ -84,8 +84,10 @@ export function sealRecord(key: Uint8Array, vaultId: string, idx: number, built:
  * authenticated decryption (only a holder of this vault's key can have written the row)
  * and checks the shape it uses, which keeps a 100k-entry unlock within its budget.
  */
-export function openRow(key: Uint8Array, vaultId: string, row: SealedRow, full = true): EntryRecord | undefined {
-  const plain = open(key, { nonce: row.nonce, ciphertext: row.ct }, entryAd(vaultId, row.idx, row.leaf));
+export function openRow(key: Uint8Array | BulkOpener, vaultId: string, row: SealedRow, full = true): EntryRecord | undefined {
+  const sealed = { nonce: row.nonce, ciphertext: row.ct };
+  const ad = entryAd(vaultId, row.idx, row.leaf);
+  const plain = key instanceof Uint8Array ? open(key, sealed, ad) : key.open(sealed, ad);
   if (!plain) return undefined;
   try {
     const parsed: unknown = JSON.parse(fromUtf8(plain));

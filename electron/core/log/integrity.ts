@@ -11,6 +11,7 @@ import { MerkleTree } from '../../../shared/merkle';
 import { getPolicy, validateBody } from '../../../shared/domain';
 import { TearlineError } from '../../../shared/errors';
 import { sha256 } from '../crypto/hash';
+import { bulkOpener } from '../crypto/aead';
 import { openRow, type SealedRow } from './entry-record';
 import { verifyDetached } from '../vault/workstation';
 import type { ProgressFn, Vault } from '../vault/vault';
@@ -36,7 +37,7 @@ export interface IntegrityReport {
 export function verifyVault(vault: Vault, onProgress?: ProgressFn): IntegrityReport {
   const db = vault.database();
   const vaultId = vault.header.vaultId;
-  const entriesKey = vault.entriesKeyForVerify();
+  const opener = bulkOpener(vault.entriesKeyForVerify());
   const publicKey = vault.workstation().edPublicKey;
   const problems: IntegrityProblem[] = [];
   const entryProblem = (index: number, message: string): void => {
@@ -47,40 +48,44 @@ export function verifyVault(vault: Vault, onProgress?: ProgressFn): IntegrityRep
   const step = Math.max(1, Math.floor(total / 100));
   const ids = new Set<string>();
   let expected = 0;
-  for (const row of db.prepare('SELECT idx, leaf, nonce, ct FROM entries ORDER BY idx').iterate() as Iterable<SealedRow>) {
-    while (expected < row.idx) {
-      entryProblem(expected, 'missing (a row was removed)');
-      tree.append(new Uint8Array(32)); // keeps later indexes aligned; the root will not match
-      expected++;
-    }
-    expected++;
-    // A leaf of the wrong length still takes its place, so later indexes stay aligned.
-    tree.append(row.leaf.length === 32 ? new Uint8Array(row.leaf) : new Uint8Array(32));
-    const record = row.leaf.length === 32 ? openRow(entriesKey, vaultId, row) : undefined;
-    if (!record) {
-      entryProblem(row.idx, 'does not decrypt in its place (changed, moved or swapped)');
-      continue;
-    }
-    const { header, body, salts } = record;
-    if (ids.has(header.id)) entryProblem(row.idx, `duplicate entry id ${header.id}`);
-    ids.add(header.id);
-    const committed = Object.keys(header.fields).sort().join(',');
-    const present = Object.keys(body).sort().join(',');
-    if (committed !== present) entryProblem(row.idx, 'its fields do not match its commitments');
-    for (const [name, value] of Object.entries(body)) {
-      const salt = salts[name];
-      const c = header.fields[name];
-      if (salt === undefined || c === undefined || toHex(commitField(sha256, name, fromBase64(salt), value)) !== c) {
-        entryProblem(row.idx, `field ${name} does not match its commitment`);
+  try {
+    for (const row of db.prepare('SELECT idx, leaf, nonce, ct FROM entries ORDER BY idx').iterate() as Iterable<SealedRow>) {
+      while (expected < row.idx) {
+        entryProblem(expected, 'missing (a row was removed)');
+        tree.append(new Uint8Array(32)); // keeps later indexes aligned; the root will not match
+        expected++;
       }
+      expected++;
+      // A leaf of the wrong length still takes its place, so later indexes stay aligned.
+      tree.append(row.leaf.length === 32 ? new Uint8Array(row.leaf) : new Uint8Array(32));
+      const record = row.leaf.length === 32 ? openRow(opener, vaultId, row) : undefined;
+      if (!record) {
+        entryProblem(row.idx, 'does not decrypt in its place (changed, moved or swapped)');
+        continue;
+      }
+      const { header, body, salts } = record;
+      if (ids.has(header.id)) entryProblem(row.idx, `duplicate entry id ${header.id}`);
+      ids.add(header.id);
+      const committed = Object.keys(header.fields).sort().join(',');
+      const present = Object.keys(body).sort().join(',');
+      if (committed !== present) entryProblem(row.idx, 'its fields do not match its commitments');
+      for (const [name, value] of Object.entries(body)) {
+        const salt = salts[name];
+        const c = header.fields[name];
+        if (salt === undefined || c === undefined || toHex(commitField(sha256, name, fromBase64(salt), value)) !== c) {
+          entryProblem(row.idx, `field ${name} does not match its commitment`);
+        }
+      }
+      if (!equalBytes(entryLeafHash(sha256, header), row.leaf)) entryProblem(row.idx, 'its leaf hash does not match its content');
+      try {
+        validateBody(header.kind, body, getPolicy(header.policy));
+      } catch (error) {
+        entryProblem(row.idx, `invalid: ${error instanceof TearlineError ? error.message : String(error)}`);
+      }
+      if (onProgress && expected % step === 0) onProgress({ phase: 'verify', done: expected, total });
     }
-    if (!equalBytes(entryLeafHash(sha256, header), row.leaf)) entryProblem(row.idx, 'its leaf hash does not match its content');
-    try {
-      validateBody(header.kind, body, getPolicy(header.policy));
-    } catch (error) {
-      entryProblem(row.idx, `invalid: ${error instanceof TearlineError ? error.message : String(error)}`);
-    }
-    if (onProgress && expected % step === 0) onProgress({ phase: 'verify', done: expected, total });
+  } finally {
+    opener.dispose();
   }
   onProgress?.({ phase: 'verify', done: expected, total });
 

@@ -10,7 +10,7 @@
  * moved to another row, table or vault no longer opens. Both keys are derived from the
  * vault's record key, apart from every other use of it, and wiped after each operation.
  */
-import { canonicalJsonBytes } from '../../../shared/canonical-json';
+import { canonicalBytes } from '../../../shared/bundle/jcs';
 import { concatBytes, fromHex, fromUtf8, utf8 } from '../../../shared/bytes';
 import { TearlineError } from '../../../shared/errors';
 import { open, seal, wipe } from '../crypto/aead';
@@ -70,7 +70,7 @@ export interface SealedValue {
 }
 
 export function sealRow(keys: RowKeys, table: string, ref: Uint8Array, record: unknown): SealedValue {
-  const sealed = seal(keys.seal, canonicalJsonBytes(record), rowAd(keys, table, ref));
+  const sealed = seal(keys.seal, canonicalBytes(record), rowAd(keys, table, ref));
   return { nonce: sealed.nonce, ct: sealed.ciphertext };
 }
 

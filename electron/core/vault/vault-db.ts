@@ -26,7 +26,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE peer_checkpoints (ref BLOB PRIMARY KEY, origin_ref BLOB NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
    CREATE INDEX peer_checkpoints_origin ON peer_checkpoints (origin_ref);
    CREATE TABLE fork_evidence (ref BLOB PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
-   CREATE TABLE imported_entries (ref BLOB PRIMARY KEY, origin_ref BLOB NOT NULL, case_ref BLOB, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
+   CREATE TABLE imported_entries (ref BLOB PRIMARY KEY, origin_ref BLOB NOT NULL, case_ref BLOB, disclosed BLOB NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
    CREATE INDEX imported_entries_origin ON imported_entries (origin_ref);
    CREATE INDEX imported_entries_case ON imported_entries (case_ref);
    CREATE TABLE export_state (ref BLOB PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;`,

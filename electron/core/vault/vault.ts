@@ -29,7 +29,7 @@ import {
   DEFAULT_POLICY_ID,
   type CaseView,
 } from '../../../shared/domain';
-import { open as openSealed, seal, wipe } from '../crypto/aead';
+import { bulkOpener, open as openSealed, seal, wipe, type BulkOpener } from '../crypto/aead';
 import { kdfLimits, type KdfLevel, type KdfParams } from '../crypto/kdf';
 import { sha256 } from '../crypto/hash';
 import { loadSodium, sodium } from '../crypto/sodium';
@@ -603,25 +603,15 @@ export class Vault {
     return JSON.parse(fromUtf8(plain)) as { size: number; root: string };
   }
 
-  /** Decrypts and indexes every entry, then checks the tree against the head and the latest checkpoint. */
-  private load(options: OpenOptions): void {
-    const db = this.requireOpen();
-    const total = (db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
-    const report = options.onProgress;
+  private loadRows(db: Db, opener: BulkOpener, total: number, damaged: (index: number, reason: string) => void, report: ProgressFn | undefined): void {
     const step = Math.max(1, Math.floor(total / 100));
     let expected = 0;
-    const damaged = (index: number, reason: string): void => {
-      if (!options.forInspection) {
-        throw new TearlineError('E_INTEGRITY', `entry ${index}: ${reason}; run \`tearline verify\` for a full report`, { at: String(index) });
-      }
-      this.damaged.push({ index, reason });
-    };
     for (const row of db.prepare('SELECT idx, leaf, nonce, ct FROM entries ORDER BY idx').iterate() as Iterable<SealedRow>) {
       if (row.idx !== expected) {
         damaged(expected, `the log has a gap (next stored index is ${row.idx})`);
         break;
       }
-      const record = row.leaf.length === 32 ? openRow(this.entriesKey!, this.header.vaultId, row, false) : undefined;
+      const record = row.leaf.length === 32 ? openRow(opener, this.header.vaultId, row, false) : undefined;
       if (!record) {
         damaged(row.idx, 'does not decrypt in its place');
         break;
@@ -632,6 +622,25 @@ export class Vault {
       if (report && expected % step === 0) report({ phase: 'decrypt', done: expected, total });
     }
     report?.({ phase: 'decrypt', done: expected, total });
+  }
+
+  /** Decrypts and indexes every entry, then checks the tree against the head and the latest checkpoint. */
+  private load(options: OpenOptions): void {
+    const db = this.requireOpen();
+    const total = (db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
+    const report = options.onProgress;
+    const damaged = (index: number, reason: string): void => {
+      if (!options.forInspection) {
+        throw new TearlineError('E_INTEGRITY', `entry ${index}: ${reason}; run \`tearline verify\` for a full report`, { at: String(index) });
+      }
+      this.damaged.push({ index, reason });
+    };
+    const opener = bulkOpener(this.entriesKey!);
+    try {
+      this.loadRows(db, opener, total, damaged, report);
+    } finally {
+      opener.dispose();
+    }
     if (this.damaged.length > 0) return;
     const head = this.readHead();
     const size = this.size;
