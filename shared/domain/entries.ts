@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { canonicalJson } from '../canonical-json';
 import { TearlineError } from '../errors';
 import { caseBodyDefs, isRecord, type KindDef } from './case-bodies';
-import { hintOf, UUID_RE, withCodes, type ChoiceOption, type FieldType } from './fields';
+import { hintOf, withCodes, type ChoiceOption, type FieldType } from './fields';
 import {
   assertEntryKind,
   ENTRY_KINDS,
