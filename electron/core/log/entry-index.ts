@@ -38,12 +38,24 @@ export class EntryIndex {
   private readonly byId = new Map<string, number>();
   private readonly byCase = new Map<string, number[]>();
 
+  private readonly strings = new Map<string, string>();
+
+  private intern(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    this.strings.set(value, value);
+    return value;
+  }
+
   get size(): number {
     return this.entries.length;
   }
 
   add(entry: IndexedEntry): void {
     if (entry.index !== this.entries.length) throw new Error('entry index out of order');
+    // Authors and kinds repeat across nearly every entry: keep one copy of each string.
+    entry.author = this.intern(entry.author);
+    entry.kind = this.intern(entry.kind);
     this.entries.push(entry);
     this.byId.set(entry.id, entry.index);
     if (entry.caseId !== null) {

@@ -120,8 +120,8 @@ export class Vault {
   private entriesKey: Uint8Array | undefined;
   private recordsKey: Uint8Array | undefined;
   private keys: WorkstationKeys | undefined;
-  private readonly tree = new MerkleTree(sha256);
-  private readonly index = new EntryIndex();
+  private tree = new MerkleTree(sha256);
+  private index = new EntryIndex();
   private readonly readOnly: boolean;
 
   private constructor(filePath: string, db: Db, header: VaultHeader, master: Uint8Array, readOnly: boolean) {
@@ -257,6 +257,9 @@ export class Vault {
     if (this.keys) wipeWorkstationKeys(this.keys);
     this.master = this.entriesKey = this.recordsKey = undefined;
     this.keys = undefined;
+    // The index holds decrypted summaries and search text: locking lets go of it.
+    this.index = new EntryIndex();
+    this.tree = new MerkleTree(sha256);
     const db = this.db;
     this.db = undefined;
     db?.close();
