@@ -9,11 +9,47 @@ import { utf8 } from './bytes';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export function canonicalJson(value: unknown): string {
-  return write(value);
+  // When every object's keys are already in canonical order, the engine's own
+  // JSON.stringify writes exactly these bytes (same escapes, same number forms), natively.
+  return isNativeCanonical(value) ? JSON.stringify(value) : write(value);
 }
 
 export function canonicalJsonBytes(value: unknown): Uint8Array {
-  return utf8(write(value));
+  return utf8(canonicalJson(value));
+}
+
+/**
+ * True when JSON.stringify(value) is the canonical text: plain objects whose keys are in
+ * strictly increasing UTF-16 order (integer-like keys, which engines enumerate first,
+ * fail this and take the slow path), finite numbers, and no undefined, function, symbol
+ * or bigint anywhere (which JSON.stringify would drop or turn into null).
+ */
+function isNativeCanonical(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isNativeCanonical(value[i])) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      let previous: string | undefined;
+      for (const key of Object.keys(value)) {
+        if (previous !== undefined && !(previous < key)) return false;
+        previous = key;
+        if (!isNativeCanonical((value as Record<string, unknown>)[key])) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 function write(value: unknown): string {

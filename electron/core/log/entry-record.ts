@@ -59,7 +59,8 @@ export function buildRecord(head: Omit<EntryHeader, 'fields'>, body: Record<stri
     salts[name] = toBase64(salt);
     parts.push(JSON.stringify(name) + ':' + json);
   }
-  const header: EntryHeader = { ...head, fields };
+  // Built with its keys in canonical order, so canonicalJson takes its native path.
+  const header: EntryHeader = { author: head.author, caseId: head.caseId, fields, id: head.id, kind: head.kind, policy: head.policy, ts: head.ts, v: head.v };
   const headerJson = canonicalJson(header);
   const plaintext = `{"b":{${parts.join(',')}},"h":${headerJson},"s":${canonicalJson(salts)}}`;
   return { record: { header, body, salts }, leaf: leafHashOfJson(sha256, headerJson), plaintext: utf8(plaintext) };
