@@ -15,7 +15,7 @@ import { TearlineError } from '../../../shared/errors';
 import { limitsWith, type BundleForm, type BundleLimits } from '../../../shared/bundle/format';
 import type { SignedCheckpoint } from '../../../shared/bundle/evidence';
 import { addProblem, verdictLine, type Verdict } from '../../../shared/bundle/verdict';
-import { loadSodium, sodium } from '../crypto/sodium';
+import { loadSodium } from '../crypto/sodium';
 import { saveTrust } from '../trust/keyring';
 import { heldCheckpoints, holdCheckpoint, recordFork } from '../trust/peers';
 import { withRowKeysAsync, type RowKeys } from '../trust/sealed-rows';
@@ -23,7 +23,7 @@ import type { Vault } from '../vault/vault';
 import { vaultEnvironment } from './environment';
 import type { ImportedRecord } from './imported-store';
 import { loadBundle, type BundleSource, type LoadedBundle } from './input';
-import { CHUNK_BYTES, type RunOptions } from './progress';
+import type { RunOptions } from './progress';
 import { sizeOf, toSource } from './inspect';
 import { verdictForLoadFailure, verifyLoaded, type VerificationResult } from './verify';
 
@@ -51,6 +51,12 @@ export interface ImportResult {
   auditIndex: number | null;
 }
 
+function sortedObject(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) out[key] = value[key];
+  return out;
+}
+
 function nothing(verdict: Verdict, forkRecorded = false): ImportResult {
   return { verdict, accepted: false, changed: false, newEntries: 0, updatedEntries: 0, checkpointStored: false, forkRecorded, auditIndex: null };
 }
@@ -73,13 +79,6 @@ function signedCheckpointOf(run: VerificationResult): SignedCheckpoint {
   };
 }
 
-function sha256Hex(payload: Uint8Array, end: number): string {
-  const s = sodium();
-  const state = s.crypto_hash_sha256_init();
-  for (let at = 0; at < end; at += CHUNK_BYTES) s.crypto_hash_sha256_update(state, payload.subarray(at, Math.min(end, at + CHUNK_BYTES)));
-  return toHex(s.crypto_hash_sha256_final(state));
-}
-
 export async function importBundle(vault: Vault, input: BundleSource | string | Uint8Array, options: ImportOptions): Promise<ImportResult> {
   await loadSodium();
   const limits = limitsWith(options.limits);
@@ -92,14 +91,14 @@ export async function importBundle(vault: Vault, input: BundleSource | string | 
       return nothing(verdictForLoadFailure(error, sizeOf(source)));
     }
     if (!options.accept) {
-      const run = await verifyLoaded(loaded, vaultEnvironment(vault, keys), options);
+      const run = await verifyLoaded(loaded, vaultEnvironment(vault, keys), { ...options, limits });
       return nothing(run.verdict);
     }
-    return acceptBundle(vault, keys, loaded, options);
+    return acceptBundle(vault, keys, loaded, limits, options);
   });
 }
 
-async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, options: ImportOptions): Promise<ImportResult> {
+async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, limits: BundleLimits, options: ImportOptions): Promise<ImportResult> {
   const db = vault.database();
   if (db.inTransaction) throw new TearlineError('E_VAULT_BUSY', 'the vault is in the middle of another write; try again');
   const env = vaultEnvironment(vault, keys);
@@ -116,27 +115,30 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, o
   try {
     run = await verifyLoaded(loaded, env, {
       ...options,
+      limits,
+      bundleHash: true,
       onEntry: (entry, status, { head, signer, verdict }) => {
         // Once anything is wrong the transaction will be rolled back: stop writing.
         if (verdict.problemCount > 0 || status === 'known' || status === null) return;
         const held = status === 'more-fields' ? env.store.get(head.origin, entry.index) : undefined;
-        const body = held ? { ...held.body, ...entry.body } : entry.body;
-        const salts: Record<string, string> = { ...(held?.salts ?? {}) };
-        for (const [name, salt] of Object.entries(entry.salts)) salts[name] = toBase64(salt);
+        const body = held ? sortedObject({ ...held.body, ...entry.body }) : entry.body;
+        const salts: Record<string, string> = {};
+        for (const name of Object.keys(body)) salts[name] = name in entry.salts ? toBase64(entry.salts[name]!) : held!.salts[name]!;
+        // Keys in canonical order: the row is sealed as canonical JSON, which is then written natively.
         const record: ImportedRecord = {
-          origin: head.origin,
+          body,
+          bundleId: head.bundleId,
+          checkpointSize: head.checkpoint.size,
+          header: entry.header,
+          importedAt: now,
           index: entry.index,
           leaf: toHex(entry.leaf),
-          header: entry.header,
-          body,
+          origin: head.origin,
           salts,
+          signer: { fingerprint: signer.fingerprint, name: signer.name },
           withheld: Object.keys(entry.header.fields)
             .filter((name) => !(name in body))
             .sort(),
-          checkpointSize: head.checkpoint.size,
-          signer: { name: signer.name, fingerprint: signer.fingerprint },
-          bundleId: head.bundleId,
-          importedAt: now,
         };
         if (held && held.leaf !== record.leaf) {
           addProblem(verdict, { code: 'E_FORK', message: `entry #${entry.index} of ${head.origin} differs from the one already held at that index` });
@@ -168,7 +170,7 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, o
     }
     const audit = vault.appendSystem('bundle.imported', {
       signer: { ...(signer.name ? { name: signer.name } : {}), fingerprint: signer.fingerprint },
-      bundleHash: sha256Hex(loaded.payload, loaded.layout.payloadEnd),
+      bundleHash: run.bundleHash!,
       form: auditForm(verdict.form),
       verdict: verdictLine(verdict).slice(0, 500),
       ...(verdict.warnings.length > 0 ? { warnings: verdict.warnings.slice(0, 1000) } : {}),

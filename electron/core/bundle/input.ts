@@ -1,20 +1,24 @@
 /**
  * Reading a bundle in any of its forms (docs/bundle-format.md, section 2) down to the
  * payload and its signature, with the checks that come before the signature: size
- * limits, form, transport (armor, age) and framing.
+ * limits, form, transport (armor, age) and framing; and the BLAKE2b-512 of B that the
+ * signature signs, computed as it is read.
  *
- * The payload is held in memory as raw bytes (at most the size limit); nothing in it is
- * decoded here. An age file is decrypted as it is read, into one buffer, so that neither
- * the ciphertext nor any plaintext ever sits on disk or twice in memory.
+ * Nothing here holds a whole bundle in memory unless it came as bytes or text: a file is
+ * read piece by piece, and an age file is decrypted piece by piece, once to check it and
+ * again, later, to read its entries (the plaintext never reaches the disk, and is never
+ * whole in memory). The second pass is hashed again and must give the same digest, so a
+ * file changed between the two passes is caught.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { fromUtf8, utf8 } from '../../../shared/bytes';
 import { TearlineError } from '../../../shared/errors';
 import { dearmor } from '../../../shared/codec/armor';
 import { ARMOR_LABEL, SIGNATURE_SUFFIX, type BundleForm, type BundleLimits } from '../../../shared/bundle/format';
-import { hasBundleMagic, scanBundle, type BundleLayout } from '../../../shared/bundle/framing';
+import { FrameParser, hasBundleMagic, type FrameHandlers } from '../../../shared/bundle/framing';
 import { AgeDecryptor, ageDearmor, type AgeIdentityInput } from '../formats/age';
-import { CHUNK_BYTES, checkAbort, tick, type RunOptions } from './progress';
+import { createMinisignHasher } from '../formats/minisign';
+import { CHUNK_BYTES, checkAbort, tick, type BundlePhase, type RunOptions } from './progress';
 
 export interface BundleSource {
   /** The bundle file. */
@@ -31,10 +35,15 @@ export interface LoadedBundle {
   encrypted: boolean;
   /** The size of the input as read. */
   inputBytes: number;
-  /** B, or B ‖ SIG. */
-  payload: Uint8Array;
-  layout: BundleLayout;
+  /** What the first pass found: HEAD's bytes (not parsed), the number of entries, where B ends. */
+  frame: { head: Uint8Array; entryCount: number; payloadEnd: number };
+  /** BLAKE2b-512 of B, as read in the first pass. */
+  digest: Uint8Array;
   signatureText: string;
+  /** A new pass over the payload (B, or B ‖ SIG), piece by piece. */
+  pass(options?: RunOptions): AsyncGenerator<Uint8Array>;
+  /** Whether a second pass reads bytes already in memory (then it need not be hashed again). */
+  inMemory: boolean;
 }
 
 export interface LoadOptions extends RunOptions {
@@ -97,60 +106,68 @@ function readWhole(file: string): Uint8Array {
   }
 }
 
-/** Decrypts binary age, from a file read piece by piece or from memory, into one buffer. */
-async function decryptAge(
-  input: { file: string; size: number } | { bytes: Uint8Array },
-  options: LoadOptions,
-): Promise<Uint8Array> {
-  const identities = options.identities ?? [];
+/** Pieces of a file, read with one reusable buffer (each piece is valid until the next). */
+async function* fileChunks(file: string, size: number, phase: BundlePhase, options: RunOptions): AsyncGenerator<Uint8Array> {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    throw ioError(file, error);
+  }
+  try {
+    const buffer = new Uint8Array(Math.max(1, Math.min(CHUNK_BYTES, size)));
+    for (let at = 0; at < size; ) {
+      let n: number;
+      try {
+        n = readSync(fd, buffer, 0, Math.min(buffer.length, size - at), at);
+      } catch (error) {
+        throw ioError(file, error);
+      }
+      if (n === 0) throw new TearlineError('E_IO', `cannot read ${file}: it became shorter while it was read`);
+      at += n;
+      yield buffer.subarray(0, n);
+      options.onProgress?.(at, size, phase);
+      await tick(options.signal);
+    }
+    // A file that grew while it was read is not the file that was measured.
+    if (statSync(file).size !== size) throw new TearlineError('E_IO', `cannot read ${file}: it changed while it was read`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function* memoryChunks(bytes: Uint8Array, phase: BundlePhase, options: RunOptions): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
+    const end = Math.min(bytes.length, at + CHUNK_BYTES);
+    yield bytes.subarray(at, end);
+    options.onProgress?.(end, bytes.length, phase);
+    await tick(options.signal);
+  }
+}
+
+/** Decrypts binary age piece by piece; the plaintext is authentic only once the pass has ended. */
+async function* decrypting(ciphertext: AsyncGenerator<Uint8Array>, identities: AgeIdentityInput[], limits: BundleLimits): AsyncGenerator<Uint8Array> {
   if (identities.length === 0) {
     throw new TearlineError('E_NOT_FOR_US', 'the bundle is encrypted, and no identity to decrypt it was given (use --vault or --identity)');
   }
-  const total = 'bytes' in input ? input.bytes.length : input.size;
-  // The plaintext is shorter than the ciphertext: one buffer of that size holds it.
-  const out = new Uint8Array(total);
-  let written = 0;
-  const take = (plain: Uint8Array): void => {
-    if (written + plain.length > out.length || written + plain.length > options.limits.maxBytes) {
-      throw tooLarge(written + plain.length, options.limits.maxBytes, 'the decrypted bundle');
-    }
-    out.set(plain, written);
-    written += plain.length;
-  };
   const decryptor = new AgeDecryptor(identities);
-  let fd: number | undefined;
-  try {
-    if ('file' in input) {
-      try {
-        fd = openSync(input.file, 'r');
-      } catch (error) {
-        throw ioError(input.file, error);
-      }
-    }
-    const piece = 'file' in input ? new Uint8Array(Math.min(CHUNK_BYTES, Math.max(total, 1))) : undefined;
-    for (let at = 0; at < total; ) {
-      let chunk: Uint8Array;
-      if ('bytes' in input) chunk = input.bytes.subarray(at, Math.min(total, at + CHUNK_BYTES));
-      else {
-        const n = readSync(fd!, piece!, 0, Math.min(piece!.length, total - at), at);
-        if (n === 0) throw new TearlineError('E_IO', `cannot read ${input.file}: it changed while it was read`);
-        chunk = piece!.subarray(0, n);
-      }
-      at += chunk.length;
-      take(decryptor.push(chunk));
-      options.onProgress?.(at, total, 'decrypt');
-      await tick(options.signal);
-    }
-    take(decryptor.finish());
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+  let total = 0;
+  const out = (plain: Uint8Array): Uint8Array => {
+    total += plain.length;
+    if (total > limits.maxBytes) throw tooLarge(total, limits.maxBytes, 'the decrypted bundle');
+    return plain;
+  };
+  for await (const piece of ciphertext) {
+    const plain = decryptor.push(piece);
+    if (plain.length > 0) yield out(plain);
   }
-  return out.subarray(0, written);
+  const last = decryptor.finish();
+  if (last.length > 0) yield out(last);
 }
 
 /**
- * Reads a bundle down to its payload and signature: size, form, transport and framing.
- * Throws E_IO, E_TOO_LARGE, E_MALFORMED, E_NOT_FOR_US or E_DECRYPT.
+ * Reads a bundle: size, form, transport, framing, and the digest of B. Throws E_IO,
+ * E_TOO_LARGE, E_MALFORMED, E_NOT_FOR_US or E_DECRYPT.
  */
 export async function loadBundle(source: BundleSource, options: LoadOptions): Promise<LoadedBundle> {
   const { limits } = options;
@@ -162,16 +179,14 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
     if (inputBytes > limits.maxBytes) throw tooLarge(inputBytes, limits.maxBytes, 'the bundle');
     first = source.bytes.subarray(0, 64);
   } else if (source.path !== undefined) {
-    let size: number;
     try {
       const stat = statSync(source.path);
       if (!stat.isFile()) throw Object.assign(new Error('not a file'), { code: stat.isDirectory() ? 'EISDIR' : 'EINVAL' });
-      size = stat.size;
+      inputBytes = stat.size;
     } catch (error) {
       throw ioError(source.path, error);
     }
-    inputBytes = size;
-    if (size > limits.maxBytes) throw tooLarge(size, limits.maxBytes, 'the bundle');
+    if (inputBytes > limits.maxBytes) throw tooLarge(inputBytes, limits.maxBytes, 'the bundle');
     first = readHead(source.path, 64);
   } else {
     throw new TearlineError('E_USAGE', 'no bundle given');
@@ -181,33 +196,58 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
   if (sniffed === undefined) {
     throw new TearlineError('E_MALFORMED', 'not a Tearline bundle: neither the binary form, the armored form, nor age', { at: 'byte 0' });
   }
-  options.onProgress?.(0, inputBytes, 'read');
 
-  let payload: Uint8Array;
+  // A way to read the payload, as often as needed.
+  const path = source.path;
+  let pass: (o: RunOptions, phase: BundlePhase) => AsyncGenerator<Uint8Array>;
+  let inMemory = false;
   let encrypted = false;
+  const identities = options.identities ?? [];
   if (sniffed === 'age') {
     encrypted = true;
-    payload = await decryptAge(source.bytes !== undefined ? { bytes: source.bytes } : { file: source.path!, size: inputBytes }, options);
+    const bytes = source.bytes;
+    pass = (o, phase) => decrypting(bytes ? memoryChunks(bytes, phase, o) : fileChunks(path!, inputBytes, phase, o), identities, limits);
   } else if (sniffed === 'age-armored') {
     encrypted = true;
-    const bytes = source.bytes ?? readWhole(source.path!);
-    payload = await decryptAge({ bytes: ageDearmor(bytes) }, options);
+    const ciphertext = ageDearmor(source.bytes ?? readWhole(path!));
+    pass = (o, phase) => decrypting(memoryChunks(ciphertext, phase, o), identities, limits);
   } else if (sniffed === 'armored') {
-    const bytes = source.bytes ?? readWhole(source.path!);
+    const text = source.bytes ?? readWhole(path!);
     // Any byte over 0x7f is refused by the armor's own rules; latin1 maps bytes to code points 1:1.
-    payload = dearmor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), ARMOR_LABEL);
+    const payload = dearmor(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('latin1'), ARMOR_LABEL);
+    if (payload.length > limits.maxBytes) throw tooLarge(payload.length, limits.maxBytes, 'the decoded bundle');
+    inMemory = true;
+    pass = (o, phase) => memoryChunks(payload, phase, o);
+  } else if (source.bytes !== undefined) {
+    const bytes = source.bytes;
+    inMemory = true;
+    pass = (o, phase) => memoryChunks(bytes, phase, o);
   } else {
-    payload = source.bytes ?? readWhole(source.path!);
+    pass = (o, phase) => fileChunks(path!, inputBytes, phase, o);
   }
-  if (payload.length > limits.maxBytes) throw tooLarge(payload.length, limits.maxBytes, 'the decoded bundle');
-  options.onProgress?.(inputBytes, inputBytes, 'read');
 
-  const layout = scanBundle(payload, limits);
+  // The first pass: framing and the digest of B; HEAD and the signature record kept as bytes.
+  const hasher = createMinisignHasher();
+  let head: Uint8Array | undefined;
+  let signatureRecord: Uint8Array | undefined;
+  const parser = new FrameParser(limits, {
+    signed: (bytes) => hasher.update(bytes),
+    head: (value) => {
+      head = value.slice();
+    },
+    signature: (value) => {
+      signatureRecord = value.slice();
+    },
+  });
+  for await (const chunk of pass(options, encrypted ? 'decrypt' : 'read')) parser.push(chunk);
+  const summary = parser.finish();
+  const digest = hasher.digest();
+
   let signatureText: string;
   let form: BundleForm;
-  if (layout.signature) {
+  if (signatureRecord) {
     try {
-      signatureText = fromUtf8(payload.subarray(layout.signature.start, layout.signature.end));
+      signatureText = fromUtf8(signatureRecord);
     } catch {
       throw new TearlineError('E_MALFORMED', 'the signature record is not UTF-8 text', { at: 'signature' });
     }
@@ -219,7 +259,23 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
     form = 'detached';
     signatureText = readDetachedSignature(source, limits);
   }
-  return { form, encrypted, inputBytes, payload, layout, signatureText };
+  return {
+    form,
+    encrypted,
+    inputBytes,
+    frame: { head: head!, entryCount: summary.entryCount, payloadEnd: summary.payloadEnd },
+    digest,
+    signatureText,
+    inMemory,
+    pass: (o = {}) => pass(o, 'entries'),
+  };
+}
+
+/** Framing handlers and a pass, for the second reading of a loaded bundle. */
+export async function secondPass(loaded: LoadedBundle, limits: BundleLimits, handlers: FrameHandlers, options: RunOptions): Promise<void> {
+  const parser = new FrameParser(limits, handlers);
+  for await (const chunk of loaded.pass({ ...(options.signal ? { signal: options.signal } : {}) })) parser.push(chunk);
+  parser.finish();
 }
 
 function readDetachedSignature(source: BundleSource, limits: BundleLimits): string {

@@ -52,7 +52,7 @@ export async function inspectBundle(target: InspectTarget, input: BundleSource |
       } catch (error) {
         return verdictForLoadFailure(error, sizeOf(source));
       }
-      return (await verifyLoaded(loaded, vaultEnvironment(target, keys), options)).verdict;
+      return (await verifyLoaded(loaded, vaultEnvironment(target, keys), { ...options, limits })).verdict;
     });
   }
   const env = keyEnvironment(target.trustKey);
@@ -62,5 +62,5 @@ export async function inspectBundle(target: InspectTarget, input: BundleSource |
   } catch (error) {
     return verdictForLoadFailure(error, sizeOf(source));
   }
-  return (await verifyLoaded(loaded, env, options)).verdict;
+  return (await verifyLoaded(loaded, env, { ...options, limits })).verdict;
 }

@@ -23,7 +23,7 @@ export async function tick(signal: AbortSignal | undefined): Promise<void> {
   checkAbort(signal);
 }
 
-/** Bytes processed between two yields. */
-export const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Bytes processed between two yields (and the most that libsodium copies into its heap at once). */
+export const CHUNK_BYTES = 1024 * 1024;
 /** Entries processed between two yields. */
-export const ENTRY_BATCH = 2000;
+export const ENTRY_BATCH = 1000;

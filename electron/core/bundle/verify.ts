@@ -8,9 +8,10 @@
  * The entries are checked one at a time from the raw bytes and handed to `onEntry` (the
  * import stores them) without ever being held together.
  */
-import { fromHex, toHex } from '../../../shared/bytes';
+import { equalBytes, fromHex, toHex } from '../../../shared/bytes';
 import { TearlineError, toErrorInfo } from '../../../shared/errors';
-import { rawEntries } from '../../../shared/bundle/framing';
+import { readEntryValue } from '../../../shared/bundle/framing';
+import { DEFAULT_LIMITS, type BundleLimits } from '../../../shared/bundle/format';
 import { parseHead, type BundleHead } from '../../../shared/bundle/head';
 import { parseTrustedComment } from '../../../shared/bundle/trusted-comment';
 import { InclusionVerifier } from '../../../shared/bundle/inclusion';
@@ -26,8 +27,9 @@ import {
   verifyMinisign,
   type MinisignSignature,
 } from '../formats/minisign';
-import type { LoadedBundle } from './input';
-import { CHUNK_BYTES, ENTRY_BATCH, tick, type RunOptions } from './progress';
+import { secondPass, type LoadedBundle } from './input';
+import { sodium } from '../crypto/sodium';
+import { ENTRY_BATCH, type RunOptions } from './progress';
 
 /** A key that may have signed the bundle, from the keyring or given by the caller. */
 export interface SignerCandidate {
@@ -68,9 +70,15 @@ export interface VerificationResult {
   relation?: RelationResult;
   /** BLAKE2b-512 of B. */
   digest?: Uint8Array;
+  /** SHA-256 of B, hex, when asked for. */
+  bundleHash?: string;
 }
 
 export interface VerifyOptions extends RunOptions {
+  /** The limits the bundle was loaded with (the second pass applies them again). */
+  limits?: BundleLimits;
+  /** Also compute the SHA-256 of B (the import records it). */
+  bundleHash?: boolean;
   /** Called for each entry that passed every check, in bundle order. */
   onEntry?: (entry: CheckedEntry, status: EntryStatus | null, run: { head: BundleHead; signer: SignerCandidate; verdict: Verdict }) => void;
 }
@@ -96,18 +104,12 @@ export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment,
   const verdict = emptyVerdict(loaded.inputBytes);
   verdict.form = loaded.form;
   verdict.encrypted = loaded.encrypted;
-  verdict.entries.count = loaded.layout.entryCount;
+  verdict.entries.count = loaded.frame.entryCount;
   const result: VerificationResult = { verdict };
-  const { payload, layout } = loaded;
+  const limits = options.limits ?? DEFAULT_LIMITS;
 
-  // Signature over the exact bytes of B.
-  const hasher = createMinisignHasher();
-  for (let at = 0; at < layout.payloadEnd; at += CHUNK_BYTES) {
-    hasher.update(payload.subarray(at, Math.min(layout.payloadEnd, at + CHUNK_BYTES)));
-    options.onProgress?.(Math.min(layout.payloadEnd, at + CHUNK_BYTES), layout.payloadEnd, 'hash');
-    await tick(options.signal);
-  }
-  const digest = hasher.digest();
+  // The signature over the exact bytes of B (hashed as they were read).
+  const digest = loaded.digest;
   result.digest = digest;
   verdict.digest = toHex(digest);
 
@@ -153,7 +155,7 @@ export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment,
   try {
     const fields = parseTrustedComment(signature.trustedComment);
     if (!fields) throw new TearlineError('E_MALFORMED', 'the signed trusted comment is not a Tearline bundle comment', { at: 'trusted comment' });
-    head = parseHead(payload.subarray(layout.head.start, layout.head.end));
+    head = parseHead(loaded.frame.head);
     if (
       fields.bundleId !== head.bundleId ||
       fields.origin !== head.origin ||
@@ -162,8 +164,8 @@ export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment,
     ) {
       throw new TearlineError('E_MALFORMED', 'the trusted comment and the bundle disagree on the bundle id, origin, size or root', { at: 'trusted comment' });
     }
-    if (head.entryCount !== layout.entryCount) {
-      throw new TearlineError('E_MALFORMED', `HEAD announces ${head.entryCount} entries, the bundle has ${layout.entryCount}`, { at: 'head.entryCount' });
+    if (head.entryCount !== loaded.frame.entryCount) {
+      throw new TearlineError('E_MALFORMED', `HEAD announces ${head.entryCount} entries, the bundle has ${loaded.frame.entryCount}`, { at: 'head.entryCount' });
     }
   } catch (error) {
     return stop(result, error);
@@ -210,15 +212,21 @@ export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment,
     for (const p of relation.problems) addProblem(verdict, p);
   }
 
-  // The entries, one at a time.
+  // The entries, one at a time, in a second pass over the bytes. Bytes not held in memory
+  // are hashed again: what is read now must be what was signed.
   const inclusion = new InclusionVerifier(sha256, head.checkpoint.size, fromHex(head.checkpoint.root));
   const cases = new Set<string>();
   const { entries } = verdict;
+  const total = loaded.frame.entryCount;
   let previousIndex = -1;
   let done = 0;
   let countNew = 0;
   let countMore = 0;
-  for (const raw of rawEntries(payload, layout)) {
+  const rehash = loaded.inMemory ? undefined : createMinisignHasher();
+  const s = sodium();
+  const sha = options.bundleHash ? s.crypto_hash_sha256_init() : undefined;
+  const onEntry = (value: Uint8Array): void => {
+    const raw = readEntryValue(value);
     if (done === 0) entries.firstIndex = raw.index;
     entries.lastIndex = raw.index;
     const checked = checkEntry(raw, { hash: sha256, size: head.checkpoint.size, inclusion, previousIndex });
@@ -249,12 +257,33 @@ export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment,
       options.onEntry?.(entry, status, { head, signer, verdict });
     }
     done++;
-    if (done % ENTRY_BATCH === 0) {
-      options.onProgress?.(done, layout.entryCount, 'entries');
-      await tick(options.signal);
-    }
+    if (done % ENTRY_BATCH === 0) options.onProgress?.(done, total, 'entries');
+  };
+  try {
+    await secondPass(
+      loaded,
+      limits,
+      {
+        ...(rehash || sha
+          ? {
+              signed: (bytes: Uint8Array) => {
+                rehash?.update(bytes);
+                if (sha) s.crypto_hash_sha256_update(sha, bytes);
+              },
+            }
+          : {}),
+        entry: onEntry,
+      },
+      options,
+    );
+  } catch (error) {
+    return stop(result, error);
   }
-  options.onProgress?.(done, layout.entryCount, 'entries');
+  if (rehash && !equalBytes(rehash.digest(), digest)) {
+    addProblem(verdict, { code: 'E_BAD_SIGNATURE', message: 'the bundle changed while it was being read: what was read is not what was signed' });
+  }
+  if (sha) result.bundleHash = toHex(s.crypto_hash_sha256_final(sha));
+  options.onProgress?.(done, total, 'entries');
   entries.cases = [...cases];
   if (env.entryStatus) {
     entries.new = countNew;

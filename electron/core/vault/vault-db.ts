@@ -22,11 +22,13 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, sig BLOB NOT NULL) STRICT;`,
   // Bundles and the keyring (electron/core/trust/sealed-rows.ts): every row is a keyed
   // reference and a sealed value; the *_ref columns are keyed hashes, never names or ids.
+  // Imported entries are appended in rowid order (100k rows of 2 KB inserted under random
+  // keys would scatter every page), and found through the index on their reference.
   `CREATE TABLE trusted_keys (ref BLOB PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
    CREATE TABLE peer_checkpoints (ref BLOB PRIMARY KEY, origin_ref BLOB NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
    CREATE INDEX peer_checkpoints_origin ON peer_checkpoints (origin_ref);
    CREATE TABLE fork_evidence (ref BLOB PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
-   CREATE TABLE imported_entries (ref BLOB PRIMARY KEY, origin_ref BLOB NOT NULL, case_ref BLOB, disclosed BLOB NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;
+   CREATE TABLE imported_entries (id INTEGER PRIMARY KEY, ref BLOB NOT NULL UNIQUE, origin_ref BLOB NOT NULL, case_ref BLOB, disclosed BLOB NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT;
    CREATE INDEX imported_entries_origin ON imported_entries (origin_ref);
    CREATE INDEX imported_entries_case ON imported_entries (case_ref);
    CREATE TABLE export_state (ref BLOB PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT, WITHOUT ROWID;`,

@@ -1,0 +1,438 @@
+/**
+ * The binary framing of a bundle (docs/bundle-format.md, section 3): writing records, and
+ * walking them by their lengths alone. `scanBundle` is the "framing" step of verification:
+ * it looks at tags and lengths and limits, and never at what the records say, so it may
+ * run before the signature has been checked.
+ */
+import { TearlineError } from '../errors';
+import {
+  BUNDLE_MAGIC,
+  BUNDLE_PREAMBLE_BYTES,
+  BUNDLE_VERSION,
+  HASH_BYTES,
+  MAX_PROOF_HASHES,
+  RECORD_HEADER_BYTES,
+  SALT_BYTES,
+  TAG,
+  type BundleLimits,
+} from './format';
+
+export interface BundleLayout {
+  /** The signed payload B is bytes[0, payloadEnd). */
+  payloadEnd: number;
+  /** The HEAD record's value. */
+  head: { start: number; end: number };
+  /** Offset of the first ENTRY record (or of END when there is none). */
+  entriesStart: number;
+  entryCount: number;
+  /** The SIG record's value, in the single-file form. */
+  signature?: { start: number; end: number };
+}
+
+export interface RawField {
+  name: string;
+  salt: Uint8Array;
+  /** JCS of the value, as it appears in the bundle (a view, not a copy). */
+  value: Uint8Array;
+}
+
+/** One ENTRY record, as views into the bundle's bytes: nothing of it is parsed yet. */
+export interface RawEntry {
+  index: number;
+  header: Uint8Array;
+  proof: Uint8Array[];
+  fields: RawField[];
+}
+
+function malformed(message: string, at: number): TearlineError {
+  return new TearlineError('E_MALFORMED', `bundle framing: ${message} (at byte ${at})`, { at: `byte ${at}` });
+}
+
+function tooLarge(message: string, at: number): TearlineError {
+  return new TearlineError('E_TOO_LARGE', `bundle: ${message} (at byte ${at})`, { at: `byte ${at}` });
+}
+
+function u16(b: Uint8Array, at: number): number {
+  return (b[at]! << 8) | b[at + 1]!;
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
+}
+
+/** A u64 that must fit a safe integer, or undefined. */
+function u64(b: Uint8Array, at: number): number | undefined {
+  const hi = u32(b, at);
+  if (hi > 0x1fffff) return undefined;
+  return hi * 2 ** 32 + u32(b, at + 4);
+}
+
+export function hasBundleMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < BUNDLE_MAGIC.length) return false;
+  for (let i = 0; i < BUNDLE_MAGIC.length; i++) if (bytes[i] !== BUNDLE_MAGIC[i]) return false;
+  return true;
+}
+
+export interface FrameHandlers {
+  /** Bytes of B (the signed payload), in order, as they are consumed. */
+  signed?(bytes: Uint8Array): void;
+  head?(value: Uint8Array, start: number): void;
+  /** One ENTRY value, already checked for its inner framing. */
+  entry?(value: Uint8Array, start: number): void;
+  signature?(value: Uint8Array, start: number): void;
+}
+
+export interface FrameSummary {
+  payloadEnd: number;
+  entryCount: number;
+  /** The bundle ended with a SIG record (the single-file form). */
+  signed: boolean;
+}
+
+type Phase = 'preamble' | 'head' | 'entries' | 'after-end' | 'after-sig';
+
+/**
+ * The framing of docs/bundle-format.md sections 3 and 5, checked as bytes arrive: feed it
+ * pieces of any size with `push`, then `finish`. It keeps at most one record (bounded by
+ * the limits, which are checked on the record's header before its value is read) and
+ * hands each complete record to its handler. Throws E_MALFORMED or E_TOO_LARGE.
+ */
+export class FrameParser {
+  private phase: Phase = 'preamble';
+  private offset = 0;
+  /** The unit being read: the preamble, a record header, or a record value. */
+  private need: number = BUNDLE_PREAMBLE_BYTES;
+  private unit: Uint8Array | undefined;
+  private have = 0;
+  private reading: 'preamble' | 'header' | 'value' = 'preamble';
+  private tag = 0;
+  private recordStart = 0;
+  private entryCount = 0;
+  private payloadEnd = -1;
+
+  constructor(
+    private readonly limits: BundleLimits,
+    private readonly handlers: FrameHandlers = {},
+  ) {}
+
+  push(chunk: Uint8Array): this {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.phase === 'after-sig') throw malformed('bytes after the SIG record', this.offset);
+      if (this.offset + (chunk.length - at) > this.limits.maxBytes) {
+        throw tooLarge(`more than the limit of ${this.limits.maxBytes} bytes`, this.limits.maxBytes);
+      }
+      const take = Math.min(this.need - this.have, chunk.length - at);
+      const piece = chunk.subarray(at, at + take);
+      if (this.have === 0 && take === this.need) {
+        this.unit = piece; // whole unit inside this chunk: a view, no copy
+      } else {
+        this.unit ??= new Uint8Array(this.need);
+        this.unit.set(piece, this.have);
+      }
+      // Everything up to the end of END is B; the SIG record after it is not signed.
+      if (this.phase !== 'after-end' && take > 0) this.handlers.signed?.(piece);
+      this.have += take;
+      this.offset += take;
+      at += take;
+      if (this.have === this.need) this.complete();
+    }
+    // A unit of length zero (an empty value) completes without bytes.
+    while (this.reading === 'value' && this.need === 0) this.complete();
+    return this;
+  }
+
+  finish(): FrameSummary {
+    while (this.reading === 'value' && this.need === 0) this.complete();
+    const atBoundary = this.reading === 'header' && this.have === 0;
+    if (this.phase === 'after-sig' || (this.phase === 'after-end' && atBoundary)) {
+      return { payloadEnd: this.payloadEnd, entryCount: this.entryCount, signed: this.phase === 'after-sig' };
+    }
+    if (this.phase === 'preamble' && this.have < BUNDLE_MAGIC.length) {
+      const seen = this.unit?.subarray(0, this.have) ?? new Uint8Array(0);
+      if (!BUNDLE_MAGIC.subarray(0, seen.length).every((b, i) => b === seen[i])) throw malformed('not a Tearline bundle (wrong magic)', 0);
+    }
+    const what = this.reading === 'value' ? `the record (tag ${this.tag}) runs past the end` : this.reading === 'header' ? 'a record header is cut short' : 'the preamble is cut short';
+    throw malformed(`truncated: ${what}`, this.recordStart);
+  }
+
+  private next(reading: 'header' | 'value', need: number): void {
+    this.reading = reading;
+    this.need = need;
+    this.have = 0;
+    this.unit = undefined;
+  }
+
+  private complete(): void {
+    const unit = this.unit ?? new Uint8Array(0);
+    if (this.reading === 'preamble') {
+      for (let i = 0; i < BUNDLE_MAGIC.length; i++) if (unit[i] !== BUNDLE_MAGIC[i]) throw malformed('not a Tearline bundle (wrong magic)', 0);
+      const version = unit[BUNDLE_MAGIC.length]!;
+      if (version !== BUNDLE_VERSION) throw malformed(`unsupported bundle version ${version}`, BUNDLE_MAGIC.length);
+      this.phase = 'head';
+      this.recordStart = this.offset;
+      this.next('header', RECORD_HEADER_BYTES);
+      return;
+    }
+    if (this.reading === 'header') {
+      const at = this.offset - RECORD_HEADER_BYTES;
+      const tag = unit[0]!;
+      const length = u32(unit, 1);
+      this.checkHeader(tag, length, at);
+      this.tag = tag;
+      this.recordStart = at;
+      this.next('value', length);
+      return;
+    }
+    const start = this.offset - unit.length;
+    const tag = this.tag;
+    if (tag === TAG.head) {
+      this.handlers.head?.(unit, start);
+      this.phase = 'entries';
+    } else if (tag === TAG.entry) {
+      checkEntryFraming(unit, 0, unit.length, this.limits, start);
+      this.handlers.entry?.(unit, start);
+    } else if (tag === TAG.end) {
+      this.phase = 'after-end';
+      this.payloadEnd = this.offset;
+    } else {
+      this.handlers.signature?.(unit, start);
+      this.phase = 'after-sig';
+      this.next('header', RECORD_HEADER_BYTES);
+      return;
+    }
+    this.recordStart = this.offset;
+    this.next('header', RECORD_HEADER_BYTES);
+  }
+
+  private checkHeader(tag: number, length: number, at: number): void {
+    switch (this.phase) {
+      case 'head':
+        if (tag !== TAG.head) throw malformed(`the first record must be HEAD, not tag ${tag}`, at);
+        if (length > this.limits.maxHeadBytes) throw tooLarge(`HEAD is larger than ${this.limits.maxHeadBytes} bytes`, at);
+        return;
+      case 'entries':
+        if (tag === TAG.end) {
+          if (length !== 0) throw malformed('END must be empty', at);
+          return;
+        }
+        if (tag !== TAG.entry) throw malformed(`expected ENTRY or END, found tag ${tag}`, at);
+        if (length > this.limits.maxEntryBytes) throw tooLarge(`entry ${this.entryCount} is larger than ${this.limits.maxEntryBytes} bytes`, at);
+        this.entryCount++;
+        if (this.entryCount > this.limits.maxEntries) throw tooLarge(`more than ${this.limits.maxEntries} entries`, at);
+        return;
+      case 'after-end':
+        if (tag !== TAG.sig) throw malformed(`only a SIG record may follow END, found tag ${tag}`, at);
+        if (length > this.limits.maxSignatureBytes) throw tooLarge(`the signature record is larger than ${this.limits.maxSignatureBytes} bytes`, at);
+        return;
+      default:
+        throw malformed('bytes after the SIG record', at);
+    }
+  }
+}
+
+/**
+ * Walks the records of a whole bundle in memory (B, or B ‖ SIG) and checks the framing
+ * and the limits. Throws E_MALFORMED or E_TOO_LARGE.
+ */
+export function scanBundle(bytes: Uint8Array, limits: BundleLimits): BundleLayout {
+  if (bytes.length > limits.maxBytes) throw tooLarge(`${bytes.length} bytes is over the limit of ${limits.maxBytes}`, 0);
+  let head: { start: number; end: number } | undefined;
+  let entriesStart = -1;
+  let signature: { start: number; end: number } | undefined;
+  const summary = new FrameParser(limits, {
+    head: (value, start) => {
+      head = { start, end: start + value.length };
+      entriesStart = start + value.length;
+    },
+    signature: (value, start) => {
+      signature = { start, end: start + value.length };
+    },
+  })
+    .push(bytes)
+    .finish();
+  return {
+    payloadEnd: summary.payloadEnd,
+    head: head!,
+    entriesStart,
+    entryCount: summary.entryCount,
+    ...(signature ? { signature } : {}),
+  };
+}
+
+/** The lengths inside one ENTRY value add up to its length exactly. */
+function checkEntryFraming(b: Uint8Array, start: number, end: number, limits: BundleLimits, base = 0): void {
+  let at = start;
+  const need = (n: number, what: string): void => {
+    if (at + n > end) throw malformed(`entry: ${what} runs past the end of its record`, base + at);
+  };
+  need(8, 'the index');
+  if (u64(b, at) === undefined) throw malformed('entry: the index is over 2^53', base + at);
+  at += 8;
+  need(4, 'the header length');
+  const headerLength = u32(b, at);
+  at += 4;
+  need(headerLength, 'the header');
+  at += headerLength;
+  need(1, 'the proof count');
+  const proofCount = b[at]!;
+  if (proofCount > MAX_PROOF_HASHES) throw tooLarge(`entry proof of ${proofCount} hashes is over ${MAX_PROOF_HASHES}`, base + at);
+  at += 1;
+  need(proofCount * HASH_BYTES, 'the proof');
+  at += proofCount * HASH_BYTES;
+  need(2, 'the field count');
+  const fieldCount = u16(b, at);
+  if (fieldCount > limits.maxFields) throw tooLarge(`entry with ${fieldCount} fields is over ${limits.maxFields}`, base + at);
+  at += 2;
+  for (let f = 0; f < fieldCount; f++) {
+    need(1, 'a field name length');
+    const nameLength = b[at]!;
+    if (nameLength === 0) throw malformed('entry: a field name is empty', base + at);
+    at += 1;
+    need(nameLength + SALT_BYTES + 4, 'a field');
+    at += nameLength + SALT_BYTES;
+    const valueLength = u32(b, at);
+    at += 4;
+    need(valueLength, 'a field value');
+    at += valueLength;
+  }
+  if (at !== end) throw malformed('entry: bytes after the last field', base + at);
+}
+
+/** Reads one ENTRY value (already framed) as views into it. */
+export function readEntryValue(b: Uint8Array): RawEntry {
+  let p = 0;
+  const index = u64(b, p)!;
+  p += 8;
+  const headerLength = u32(b, p);
+  p += 4;
+  const header = b.subarray(p, p + headerLength);
+  p += headerLength;
+  const proofCount = b[p]!;
+  p += 1;
+  const proof: Uint8Array[] = new Array(proofCount);
+  for (let i = 0; i < proofCount; i++) {
+    proof[i] = b.subarray(p, p + HASH_BYTES);
+    p += HASH_BYTES;
+  }
+  const fieldCount = u16(b, p);
+  p += 2;
+  const fields: RawField[] = new Array(fieldCount);
+  for (let f = 0; f < fieldCount; f++) {
+    const nameLength = b[p]!;
+    p += 1;
+    let name = '';
+    for (let i = 0; i < nameLength; i++) name += String.fromCharCode(b[p + i]!);
+    p += nameLength;
+    const salt = b.subarray(p, p + SALT_BYTES);
+    p += SALT_BYTES;
+    const valueLength = u32(b, p);
+    p += 4;
+    fields[f] = { name, salt, value: b.subarray(p, p + valueLength) };
+    p += valueLength;
+  }
+  return { index, header, proof, fields };
+}
+
+/** Reads an ENTRY record at `at` (the record header) of an already scanned bundle. */
+export function readEntry(b: Uint8Array, at: number): { entry: RawEntry; next: number } {
+  if (b[at] !== TAG.entry) throw malformed('not an ENTRY record', at);
+  const start = at + RECORD_HEADER_BYTES;
+  const end = start + u32(b, at + 1);
+  return { entry: readEntryValue(b.subarray(start, end)), next: end };
+}
+
+/** Every ENTRY of a scanned bundle, in order, as views. */
+export function* rawEntries(bytes: Uint8Array, layout: BundleLayout): Generator<RawEntry> {
+  let at = layout.entriesStart;
+  for (let i = 0; i < layout.entryCount; i++) {
+    const { entry, next } = readEntry(bytes, at);
+    yield entry;
+    at = next;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+export function preambleBytes(): Uint8Array {
+  const out = new Uint8Array(BUNDLE_PREAMBLE_BYTES);
+  out.set(BUNDLE_MAGIC, 0);
+  out[BUNDLE_MAGIC.length] = BUNDLE_VERSION;
+  return out;
+}
+
+function putU32(out: Uint8Array, at: number, n: number): void {
+  out[at] = (n >>> 24) & 255;
+  out[at + 1] = (n >>> 16) & 255;
+  out[at + 2] = (n >>> 8) & 255;
+  out[at + 3] = n & 255;
+}
+
+export function recordBytes(tag: number, value: Uint8Array): Uint8Array {
+  if (value.length > 0xffffffff) throw new Error('record too large');
+  const out = new Uint8Array(RECORD_HEADER_BYTES + value.length);
+  out[0] = tag;
+  putU32(out, 1, value.length);
+  out.set(value, RECORD_HEADER_BYTES);
+  return out;
+}
+
+export interface EntryToWrite {
+  index: number;
+  /** JCS of the header, exactly as the log hashed it. */
+  header: Uint8Array;
+  proof: readonly Uint8Array[];
+  /** Disclosed fields; written in increasing name order whatever the order given. */
+  fields: readonly { name: string; salt: Uint8Array; value: Uint8Array }[];
+}
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
+/** The whole ENTRY record (tag, length and value). */
+export function entryRecordBytes(e: EntryToWrite): Uint8Array {
+  if (!Number.isSafeInteger(e.index) || e.index < 0) throw new Error('entry index out of range');
+  if (e.proof.length > MAX_PROOF_HASHES) throw new Error('proof too long');
+  if (e.fields.length > 0xffff) throw new Error('too many fields');
+  const fields = [...e.fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let length = 8 + 4 + e.header.length + 1 + e.proof.length * HASH_BYTES + 2;
+  for (const f of fields) {
+    if (!FIELD_NAME.test(f.name)) throw new Error(`invalid field name ${JSON.stringify(f.name)}`);
+    if (f.salt.length !== SALT_BYTES) throw new Error('a field salt is 32 bytes');
+    length += 1 + f.name.length + SALT_BYTES + 4 + f.value.length;
+  }
+  const out = new Uint8Array(RECORD_HEADER_BYTES + length);
+  out[0] = TAG.entry;
+  putU32(out, 1, length);
+  let p = RECORD_HEADER_BYTES;
+  putU32(out, p, Math.floor(e.index / 2 ** 32));
+  putU32(out, p + 4, e.index >>> 0);
+  p += 8;
+  putU32(out, p, e.header.length);
+  p += 4;
+  out.set(e.header, p);
+  p += e.header.length;
+  out[p++] = e.proof.length;
+  for (const h of e.proof) {
+    if (h.length !== HASH_BYTES) throw new Error('a proof hash is 32 bytes');
+    out.set(h, p);
+    p += HASH_BYTES;
+  }
+  out[p++] = (fields.length >>> 8) & 255;
+  out[p++] = fields.length & 255;
+  for (const f of fields) {
+    out[p++] = f.name.length;
+    for (let i = 0; i < f.name.length; i++) out[p++] = f.name.charCodeAt(i);
+    out.set(f.salt, p);
+    p += SALT_BYTES;
+    putU32(out, p, f.value.length);
+    p += 4;
+    out.set(f.value, p);
+    p += f.value.length;
+  }
+  return out;
+}
+
+export function endRecordBytes(): Uint8Array {
+  return recordBytes(TAG.end, new Uint8Array(0));
+}

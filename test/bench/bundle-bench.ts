@@ -1,0 +1,200 @@
+/**
+ * Bundle benchmark (issue 3): export, verification and import of a bundle of 100k entries
+ * (time and peak RSS, each step in its own process so that its peak RSS is its own), and,
+ * as the baseline on the very same bytes, stock `minisign -S`/`-V` and `age -e`/`-d`.
+ *
+ * `npm run bench` calls benchBundles(); run alone with `npx tsx test/bench/bundle-bench.ts`.
+ * TEARLINE_BENCH_BUNDLE_ENTRIES sets the number of entries (default 100000).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const PASS = 'benchmark passphrase';
+const HERE = fileURLToPath(import.meta.url);
+const words = 'threat route convoy embassy market bridge harbour station courier meeting warning assessment'.split(' ');
+
+function noteText(i: number): string {
+  let text = `Follow-up ${i}: `;
+  for (let k = 0; text.length < 560; k++) text += words[(i * 7 + k * 3) % words.length] + ' ';
+  return text.trim();
+}
+
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/** One step, in this process; prints one JSON line. */
+async function child(step: string, dir: string, entries: number): Promise<Record<string, unknown>> {
+  const { Vault } = await import('../../electron/core/vault/vault');
+  const { buildKeyCard } = await import('../../electron/core/vault/key-card');
+  const { encodeAgeIdentity, formatAgeIdentityFile } = await import('../../electron/core/formats/age');
+  const bundle = await import('../../electron/core/bundle');
+  const at = (name: string) => path.join(dir, name);
+  // The process before any work (Node, tsx, libsodium, zod): peak RSS figures include it.
+  const processRssMb = peakRssMb();
+
+  if (step === 'setup') {
+    const sender = await Vault.create(at('sender.tearline'), PASS, { name: 'Bench sender', kdf: 'interactive' });
+    const receiver = await Vault.create(at('receiver.tearline'), PASS, { name: 'Bench receiver', kdf: 'interactive' });
+    const [opened] = sender.append([
+      {
+        kind: 'case.opened',
+        body: {
+          threatType: 'intentional-killing',
+          targetKind: 'person',
+          intendedVictim: { description: 'A public official', usPerson: 'unknown' },
+          summary: 'Benchmark case',
+          warningText: 'Credible information indicates a plan to harm you.',
+          marking: 'TLP:AMBER',
+          sourceProtection: { notes: 'Benchmark source.' },
+        },
+      },
+    ]);
+    const caseId = opened!.id;
+    const t = performance.now();
+    for (let done = sender.size; done < entries; ) {
+      const batch = Math.min(10_000, entries - done);
+      sender.append(Array.from({ length: batch }, (_, k) => ({ kind: 'note', body: { caseId, text: noteText(done + k), writtenBy: 'Officer B. Ench', restricted: `Restricted ${done + k}` } })));
+      done += batch;
+    }
+    const appendMs = performance.now() - t;
+    bundle.trustAdd(receiver, { name: 'Bench sender', card: buildKeyCard(sender) });
+    bundle.trustAdd(sender, { name: 'Bench receiver', card: buildKeyCard(receiver) });
+    writeFileSync(at('sender.pub'), buildKeyCard(sender).minisignPublicKey);
+    writeFileSync(at('receiver-identity.txt'), formatAgeIdentityFile(encodeAgeIdentity(receiver.workstation().xSecretKey)));
+    const size = sender.size;
+    sender.close();
+    receiver.close();
+    return { entries: size, appendMs: Math.round(appendMs) };
+  }
+
+  if (step === 'export') {
+    const vault = await Vault.open(at('sender.tearline'), PASS);
+    const t0 = performance.now();
+    const plain = await bundle.exportBundle(vault, { out: at('plain.bundle'), selection: { all: true }, singleFile: true });
+    const plainMs = performance.now() - t0;
+    const t1 = performance.now();
+    const sealed = await bundle.exportBundle(vault, { out: at('sealed.age'), selection: { all: true }, to: ['Bench receiver'] });
+    const sealedMs = performance.now() - t1;
+    vault.close();
+    return {
+      entries: plain.entryCount,
+      bytes: statSync(at('plain.bundle')).size,
+      encryptedBytes: statSync(at('sealed.age')).size,
+      plainMs: Math.round(plainMs),
+      encryptedMs: Math.round(sealedMs),
+      entriesPerSecond: Math.round(plain.entryCount / (plainMs / 1000)),
+      encryptedEntryCount: sealed.entryCount,
+      peakRssMb: peakRssMb(),
+      processRssMb,
+    };
+  }
+
+  if (step === 'verify-plain' || step === 'verify-encrypted') {
+    const trustKey = readFileSync(at('sender.pub'), 'utf8');
+    const { parseAgeIdentityFile } = await import('../../electron/core/formats/age');
+    const identities = parseAgeIdentityFile(readFileSync(at('receiver-identity.txt'), 'utf8'));
+    const file = step === 'verify-plain' ? at('plain.bundle') : at('sealed.age');
+    const t = performance.now();
+    const cpu = process.cpuUsage();
+    const verdict = await bundle.inspectBundle({ trustKey, identities }, file);
+    const ms = performance.now() - t;
+    const cpuMs = process.cpuUsage(cpu).user / 1000;
+    if (!verdict.valid) throw new Error(`the benchmark bundle did not verify: ${JSON.stringify(verdict.problems[0])}`);
+    return { ms: Math.round(ms), cpuMs: Math.round(cpuMs), entries: verdict.entries.count, peakRssMb: peakRssMb(), processRssMb };
+  }
+
+  if (step === 'import') {
+    const vault = await Vault.open(at('receiver.tearline'), PASS);
+    const t = performance.now();
+    const result = await bundle.importBundle(vault, at('sealed.age'), { accept: true });
+    const ms = performance.now() - t;
+    if (!result.changed) throw new Error(`the benchmark import failed: ${JSON.stringify(result.verdict.problems[0])}`);
+    const t2 = performance.now();
+    const again = await bundle.importBundle(vault, at('sealed.age'), { accept: true });
+    const againMs = performance.now() - t2;
+    vault.close();
+    return { ms: Math.round(ms), newEntries: result.newEntries, reimportMs: Math.round(againMs), reimportChanged: again.changed, peakRssMb: peakRssMb(), processRssMb };
+  }
+  throw new Error(`unknown step ${step}`);
+}
+
+function runChild(step: string, dir: string, entries: number): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', HERE, 'child', step, dir, String(entries)], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+function timed(cmd: string, args: string[]): number {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t;
+  // (wall-clock time of the whole process, start-up included, as a user would see it)
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr?.toString()}`);
+  return Math.round(ms);
+}
+
+/** Stock minisign and age on the bundle's own bytes. */
+function baseline(dir: string): Record<string, number> {
+  const at = (name: string) => path.join(dir, name);
+  timed('minisign', ['-G', '-W', '-p', at('stock.pub'), '-s', at('stock.key')]);
+  timed('age-keygen', ['-o', at('stock-identity.txt')]);
+  const recipient = readFileSync(at('stock-identity.txt'), 'utf8').match(/age1[0-9a-z]+/)![0];
+  const file = at('plain.bundle');
+  return {
+    minisignSignMs: timed('minisign', ['-S', '-s', at('stock.key'), '-m', file, '-x', at('stock.minisig')]),
+    minisignVerifyMs: timed('minisign', ['-V', '-p', at('stock.pub'), '-m', file, '-x', at('stock.minisig')]),
+    ageEncryptMs: timed('age', ['-r', recipient, '-o', at('stock.age'), file]),
+    ageDecryptMs: timed('age', ['-d', '-i', at('stock-identity.txt'), '-o', at('stock.out'), at('stock.age')]),
+  };
+}
+
+export async function benchBundles(): Promise<Record<string, unknown>> {
+  const entries = Number(process.env.TEARLINE_BENCH_BUNDLE_ENTRIES ?? 100_000);
+  const dir = mkdtempSync(path.join(tmpdir(), 'tearline-bundle-bench-'));
+  try {
+    const setup = runChild('setup', dir, entries);
+    const exported = runChild('export', dir, entries);
+    const verifyPlain = runChild('verify-plain', dir, entries);
+    const verifyEncrypted = runChild('verify-encrypted', dir, entries);
+    const imported = runChild('import', dir, entries);
+    const stock = baseline(dir);
+    const stockVerify = stock.minisignVerifyMs! + stock.ageDecryptMs!;
+    return {
+      entries: exported.entries,
+      bundleBytes: exported.bytes,
+      setup,
+      export: exported,
+      verify: {
+        plain: verifyPlain,
+        encrypted: verifyEncrypted,
+        baselineMs: stockVerify,
+        ratioPlain: Number(((verifyPlain.ms as number) / stockVerify).toFixed(2)),
+        ratioEncrypted: Number(((verifyEncrypted.ms as number) / stockVerify).toFixed(2)),
+        target: 'verification within 3x of stock minisign -V plus age -d; peak RSS under 400 MB',
+      },
+      import: imported,
+      stock,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  const [mode, step, dir, entries] = process.argv.slice(2);
+  if (mode === 'child') {
+    const { loadSodium } = await import('../../electron/core/crypto/sodium');
+    await loadSodium();
+    process.stdout.write(JSON.stringify(await child(step!, dir!, Number(entries))) + '\n');
+  } else {
+    process.stdout.write(JSON.stringify(await benchBundles(), null, 2) + '\n');
+  }
+}

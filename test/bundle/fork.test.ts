@@ -1,0 +1,153 @@
+/** Checkpoints held from a peer: extension, lost bundles, rollback, and forks with their evidence. */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignedCheckpoint, ForkEvidenceSchema } from '../../shared/bundle/evidence';
+import { Vault } from '../../electron/core/vault/vault';
+import { exportBundle, importBundle, inspectBundle, trustList } from '../../electron/core/bundle';
+import { sodium } from '../../electron/core/crypto/sodium';
+import { exampleBody } from '../../shared/domain';
+import { tempDir } from '../helpers/tmp';
+import { PASS, addCase, newVault, trust, type CaseIds } from './fixtures';
+
+const dir = tempDir('tearline-bundle-fork-');
+let n = 0;
+const file = () => path.join(dir, `f${++n}.bundle`);
+
+let sender: Vault;
+let receiver: Vault;
+let kase: CaseIds;
+
+const note = (v: Vault, text: string) => v.append([{ kind: 'note', body: { caseId: kase.caseId, text, writtenBy: 'Officer A. Novak' } }]);
+
+async function send(from: Vault, options: Partial<Parameters<typeof exportBundle>[1]> = {}): Promise<{ out: string; size: number }> {
+  const out = file();
+  const r = await exportBundle(from, { out, selection: { since: Math.max(0, from.size - 3) }, for: ['Receiver'], singleFile: true, ...options });
+  return { out, size: r.checkpoint.size };
+}
+
+beforeAll(async () => {
+  sender = await newVault(dir, 'Sender');
+  receiver = await newVault(dir, 'Receiver');
+  kase = addCase(sender);
+  trust(receiver, sender);
+  trust(sender, receiver);
+});
+
+afterAll(() => {
+  sender?.close();
+  receiver?.close();
+});
+
+describe('checkpoints held from a peer', () => {
+  it('accepts a bundle that extends the last one, even when a bundle in between was lost', async () => {
+    const first = await send(sender);
+    expect((await importBundle(receiver, first.out, { accept: true })).verdict.relation).toBe('first-contact');
+    note(sender, 'between');
+    const lost = await send(sender);
+    note(sender, 'after the lost one');
+    const third = await send(sender);
+    const result = await importBundle(receiver, third.out, { accept: true });
+    expect(result.verdict.problems).toEqual([]);
+    expect(result.verdict).toMatchObject({ relation: 'extends', held: { size: first.size } });
+    expect(lost.size).toBeLessThan(third.size);
+  });
+
+  it('refuses an older checkpoint than the one held (E_ROLLBACK)', async () => {
+    note(sender, 'older');
+    const older = await send(sender);
+    note(sender, 'newer');
+    const newer = await send(sender);
+    expect((await importBundle(receiver, newer.out, { accept: true })).verdict.valid).toBe(true);
+    const size = receiver.size;
+    const result = await importBundle(receiver, older.out, { accept: true });
+    expect(result.verdict.relation).toBe('rollback');
+    expect(result.verdict.problems.map((p) => p.code)).toEqual(['E_ROLLBACK']);
+    expect(result.changed).toBe(false);
+    expect(receiver.size).toBe(size);
+  });
+});
+
+describe('a copied vault used twice', () => {
+  let copy: Vault;
+  beforeAll(async () => {
+    const copyPath = path.join(dir, 'copy.tearline');
+    await sender.backup(copyPath);
+    copy = await Vault.open(copyPath, PASS);
+  });
+  afterAll(() => copy?.close());
+
+  it('is caught as a fork, with both signed checkpoints kept as evidence', async () => {
+    expect(copy.origin).toBe(sender.origin);
+    note(sender, 'the original goes on');
+    note(sender, 'and on');
+    const original = await send(sender);
+    expect((await importBundle(receiver, original.out, { accept: true })).verdict.valid).toBe(true);
+
+    for (let i = 0; i < 4; i++) note(copy, `the copy goes its own way ${i}`);
+    // The copy does not know what the original sent: it cannot prove that it extends it...
+    const stale = await send(copy);
+    expect(stale.size).toBeGreaterThan(original.size);
+    const unproven = await inspectBundle(receiver, stale.out);
+    expect(unproven.relation).toBe('unproven');
+    expect(unproven.problems.map((p) => p.code)).toEqual(['E_BAD_PROOF']);
+
+    // ...and asked to prove it from the checkpoint held, it shows another history.
+    const forked = await send(copy, { sinceCheckpoint: [original.size] });
+    const size = receiver.size;
+    const result = await importBundle(receiver, forked.out, { accept: true });
+    expect(result.verdict.relation).toBe('fork');
+    expect(result.verdict.problems.map((p) => p.code)).toEqual(['E_FORK']);
+    expect(result.changed).toBe(false);
+    expect(result.forkRecorded).toBe(true);
+    expect(receiver.size).toBe(size);
+
+    const listing = trustList(receiver);
+    expect(listing.forks).toHaveLength(1);
+    const evidence = ForkEvidenceSchema.parse(listing.forks[0]);
+    expect(evidence).toMatchObject({ origin: sender.origin, name: 'Sender', held: { size: original.size }, presented: { size: forked.size } });
+    expect(evidence.proof?.fromSize).toBe(original.size);
+    expect(evidence.proof?.fromRoot).not.toBe(evidence.held.root);
+    const pk = sender.workstation().edPublicKey;
+    const ed = (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => sodium().crypto_sign_verify_detached(sig, msg, key);
+    expect(verifySignedCheckpoint(evidence.held, pk, ed)).toBe(true);
+    expect(verifySignedCheckpoint(evidence.presented, pk, ed)).toBe(true);
+    expect(verifySignedCheckpoint({ ...evidence.held, root: evidence.presented.root }, pk, ed)).toBe(false);
+    expect(listing.keys.find((k) => k.name === 'Sender')!.forked).toBe(true);
+
+    // The signer stays flagged.
+    note(sender, 'later');
+    const later = await inspectBundle(receiver, (await send(sender)).out);
+    expect(later.signer.forked).toBe(true);
+    expect(later.warnings.join(' ')).toMatch(/two inconsistent histories/);
+  });
+
+  it('is caught at the same size too', async () => {
+    const original = await newVault(dir, 'Twin');
+    const twinReceiver = await newVault(dir, 'Twin receiver');
+    try {
+      trust(twinReceiver, original);
+      const twinPath = path.join(dir, 'twin-copy.tearline');
+      await original.backup(twinPath); // the original logs its backup.created entry...
+      const twin = await Vault.open(twinPath, PASS);
+      try {
+        twin.append([{ kind: 'case.opened', body: exampleBody('case.opened') }]); // ...the copy something else
+        expect(twin.size).toBe(original.size);
+        const a = await exportBundle(original, { selection: { all: true }, singleFile: true });
+        const b = await exportBundle(twin, { selection: { all: true }, singleFile: true });
+        expect(a.checkpoint.size).toBe(b.checkpoint.size);
+        expect((await importBundle(twinReceiver, { bytes: a.bytes! }, { accept: true })).verdict.valid).toBe(true);
+        const result = await importBundle(twinReceiver, { bytes: b.bytes! }, { accept: true });
+        expect(result.verdict.relation).toBe('fork');
+        expect(result.verdict.problems.map((p) => p.code)).toEqual(['E_FORK']);
+        expect(result.forkRecorded).toBe(true);
+        const [evidence] = trustList(twinReceiver).forks;
+        expect(evidence).toMatchObject({ held: { size: a.checkpoint.size, root: a.checkpoint.root }, presented: { root: b.checkpoint.root }, proof: null });
+      } finally {
+        twin.close();
+      }
+    } finally {
+      original.close();
+      twinReceiver.close();
+    }
+  });
+});
