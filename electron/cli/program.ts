@@ -4,6 +4,7 @@ import { TearlineError } from '../../shared/errors';
 import { KDF_LEVELS, type KdfLevel } from '../core/crypto/kdf';
 import { Vault } from '../core/vault/vault';
 import { verifyVault } from '../core/log/integrity';
+import { appendEntries, caseWithImports } from '../core/case-records';
 import { buildKeyCard, formatKeyCard } from '../core/vault/key-card';
 import { readPassphrase } from './passphrase';
 import { parseBodies, printJson, printLines, readInput } from './io';
@@ -83,7 +84,7 @@ export function buildProgram(): Command {
     .action(async (opts: VaultOpts & { kind: string; file: string }) => {
       const source = opts.file === '-' ? 'standard input' : opts.file;
       const bodies = parseBodies(readInput(opts.file), source);
-      const added = await withVault(opts, (vault) => vault.append(bodies.map((body) => ({ kind: opts.kind, body }))));
+      const added = await withVault(opts, (vault) => appendEntries(vault, bodies.map((body) => ({ kind: opts.kind, body }))));
       if (opts.json) printJson(added);
       else printLines(added.map((e) => `added #${e.index} ${e.kind} ${e.id}${e.caseId && e.caseId !== e.id ? ` (case ${e.caseId})` : ''}`));
     });
@@ -130,7 +131,7 @@ export function buildProgram(): Command {
     .addOption(passphraseFileOption())
     .addOption(jsonOption())
     .action(async (caseId: string, opts: VaultOpts) => {
-      const view = await withVault(opts, (vault) => vault.caseView(caseId));
+      const view = await withVault(opts, (vault) => caseWithImports(vault, caseId));
       if (opts.json) printJson(view);
       else printLines(formatCaseView(view));
     });

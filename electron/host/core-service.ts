@@ -9,9 +9,12 @@
  * runs: the running operation stops at its next progress report (E_CANCELLED), and the
  * lock runs next.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { toHex } from '../../shared/bytes';
+import { fromUtf8, toHex, utf8 } from '../../shared/bytes';
+import { DEFAULT_LIMITS, SIGNATURE_SUFFIX } from '../../shared/bundle/format';
+import { canonicalJson } from '../../shared/canonical-json';
 import { TearlineError } from '../../shared/errors';
 import {
   CHANNELS,
@@ -29,8 +32,22 @@ import {
   type ResponseOf,
   type VaultInfo,
 } from '../../shared/ipc';
+import {
+  exportBundle,
+  importBundle,
+  inspectBundle,
+  trustAdd,
+  trustList,
+  trustRevoke,
+  type BundleSource,
+  type ExportOptions,
+  type ExportResult,
+  type RunOptions,
+} from '../core/bundle';
+import { KeyCardSchema } from '../../shared/keys/key-card';
 import { verifyVault } from '../core/log/integrity';
 import { buildKeyCard } from '../core/vault/key-card';
+import { allCaseIds, appendEntries, caseWithImports } from '../core/case-records';
 import { Vault } from '../core/vault/vault';
 import { fingerprintHex } from '../core/vault/workstation';
 import { DraftStore } from './drafts';
@@ -74,6 +91,8 @@ export class CoreService implements CoreMethods {
   private vault: Vault | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private lockPending = false;
+  /** The bundle last verified, held (in memory only) until the officer accepts or rejects it. */
+  private pending: { id: string; source: BundleSource } | undefined;
 
   constructor(options: CoreServiceOptions) {
     this.vaultPath = path.resolve(options.vaultPath);
@@ -187,7 +206,7 @@ export class CoreService implements CoreMethods {
   // ---------------------------------------------------------------- records
 
   appendEntries(request: ParsedRequestOf<'appendEntries'>): ResponseOf<'appendEntries'> {
-    return this.unlocked().append(request.entries);
+    return appendEntries(this.unlocked(), request.entries);
   }
 
   listEntries(request: ParsedRequestOf<'listEntries'>): ResponseOf<'listEntries'> {
@@ -204,20 +223,120 @@ export class CoreService implements CoreMethods {
 
   listCases(request: ParsedRequestOf<'listCases'>, { op }: CallContext): ResponseOf<'listCases'> {
     const vault = this.unlocked();
-    const ids = vault.caseIds();
+    const ids = allCaseIds(vault);
     if (request.order === 'desc') ids.reverse();
     const page = ids.slice(request.offset, request.offset + request.limit);
     return {
       total: ids.length,
       items: page.map((id) => {
         op.check();
-        return vault.caseView(id);
+        return caseWithImports(vault, id);
       }),
     };
   }
 
   getCase(request: ParsedRequestOf<'getCase'>): ResponseOf<'getCase'> {
-    return this.unlocked().caseView(request.caseId);
+    return caseWithImports(this.unlocked(), request.caseId);
+  }
+
+  // ---------------------------------------------------------------- bundles
+
+  async exportBundle(request: ParsedRequestOf<'exportBundle'>, { op, file }: CallContext): Promise<ResponseOf<'exportBundle'>> {
+    const vault = this.unlocked();
+    if (!file) throw new TearlineError('E_USAGE', 'no file was chosen for the bundle');
+    // One file to carry: the signature inside (or the age envelope around it).
+    const result = await exportBundle(vault, { ...exportOptions(request), out: file, singleFile: true, ...bundleRun(op) });
+    return exportSummary(result);
+  }
+
+  async exportBundleText(request: ParsedRequestOf<'exportBundleText'>, { op }: CallContext): Promise<ResponseOf<'exportBundleText'>> {
+    const result = await exportBundle(this.unlocked(), { ...exportOptions(request), armor: true, ...bundleRun(op) });
+    return { ...exportSummary(result), text: fromUtf8(result.bytes ?? new Uint8Array()) };
+  }
+
+  async inspectBundleFile(_request: ParsedRequestOf<'inspectBundleFile'>, { op, file }: CallContext): Promise<ResponseOf<'inspectBundleFile'>> {
+    if (!file) throw new TearlineError('E_USAGE', 'no bundle file was chosen');
+    return this.inspect(fileSource(file), op);
+  }
+
+  async inspectBundleText(request: ParsedRequestOf<'inspectBundleText'>, { op }: CallContext): Promise<ResponseOf<'inspectBundleText'>> {
+    return this.inspect({ bytes: utf8(request.text) }, op);
+  }
+
+  async acceptBundle(request: ParsedRequestOf<'acceptBundle'>, { op }: CallContext): Promise<ResponseOf<'acceptBundle'>> {
+    const vault = this.unlocked();
+    const pending = this.pending;
+    if (!pending || pending.id !== request.pendingId) {
+      throw new TearlineError('E_NOT_FOUND', 'that bundle is no longer held (the vault was locked, or another bundle was checked since); check it again');
+    }
+    this.pending = undefined;
+    // Verified again inside the import's transaction: nothing is taken on trust from the first check.
+    const result = await importBundle(vault, pending.source, { accept: true, ...bundleRun(op) });
+    return {
+      verdict: result.verdict,
+      accepted: result.accepted,
+      changed: result.changed,
+      newEntries: result.newEntries,
+      updatedEntries: result.updatedEntries,
+      checkpointStored: result.checkpointStored,
+      forkRecorded: result.forkRecorded,
+      auditIndex: result.auditIndex,
+    };
+  }
+
+  discardBundle(request: ParsedRequestOf<'discardBundle'>): ResponseOf<'discardBundle'> {
+    const held = this.pending?.id === request.pendingId;
+    if (held) this.pending = undefined;
+    return { discarded: held };
+  }
+
+  // ---------------------------------------------------------------- trust
+
+  trustList(): ResponseOf<'trustList'> {
+    return trustList(this.unlocked());
+  }
+
+  readKeyCardFile(_request: ParsedRequestOf<'readKeyCardFile'>, { file }: CallContext): ResponseOf<'readKeyCardFile'> {
+    if (!file) throw new TearlineError('E_USAGE', 'no key card file was chosen');
+    const size = statSync(file, { throwIfNoEntry: false })?.size;
+    if (size === undefined) throw new TearlineError('E_IO', `cannot read ${path.basename(file)}: no such file`);
+    if (size > KEY_CARD_MAX_BYTES) throw new TearlineError('E_MALFORMED', 'that file is far too large to be a key card');
+    let value: unknown;
+    try {
+      value = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      throw new TearlineError('E_MALFORMED', 'that file is not a key card (a key card is the JSON file another workstation saves from its Keys screen)');
+    }
+    const parsed = KeyCardSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new TearlineError('E_MALFORMED', `that file is not a valid key card: ${issue ? `${issue.path.join('.') || 'card'}: ${issue.message}` : 'unknown problem'}`);
+    }
+    return parsed.data;
+  }
+
+  trustAdd(request: ParsedRequestOf<'trustAdd'>): ResponseOf<'trustAdd'> {
+    return trustAdd(this.unlocked(), {
+      name: request.name,
+      card: request.card,
+      ...(request.verifiedBy !== undefined ? { verifiedBy: request.verifiedBy } : {}),
+      ...(request.comment !== undefined ? { comment: request.comment } : {}),
+    });
+  }
+
+  trustRevoke(request: ParsedRequestOf<'trustRevoke'>): ResponseOf<'trustRevoke'> {
+    return trustRevoke(this.unlocked(), request.key, { reason: request.reason });
+  }
+
+  saveKeyCard(_request: ParsedRequestOf<'saveKeyCard'>, { file }: CallContext): ResponseOf<'saveKeyCard'> {
+    const card = buildKeyCard(this.unlocked());
+    if (!file) throw new TearlineError('E_USAGE', 'no file was chosen for the key card');
+    try {
+      writeFileSync(file, canonicalJson(card) + '\n', { mode: 0o644 });
+    } catch (error) {
+      throw new TearlineError('E_IO', `cannot write ${path.basename(file)}: ${(error as Error).message}`, { cause: error });
+    }
+    return { path: file };
   }
 
   // ---------------------------------------------------------------- drafts
@@ -235,6 +354,16 @@ export class CoreService implements CoreMethods {
   }
 
   // ---------------------------------------------------------------- internals
+
+  private async inspect(source: BundleSource, op: Operation): Promise<ResponseOf<'inspectBundleText'>> {
+    const vault = this.unlocked();
+    this.pending = undefined;
+    const verdict = await inspectBundle(vault, source, bundleRun(op));
+    if (!verdict.valid) return { pendingId: null, verdict };
+    const id = toHex(randomBytes(16));
+    this.pending = { id, source };
+    return { pendingId: id, verdict };
+  }
 
   private unlocked(): Vault {
     if (!this.vault?.isOpen) throw new TearlineError('E_LOCKED', 'the vault is locked');
@@ -255,6 +384,7 @@ export class CoreService implements CoreMethods {
 
   private closeVault(reason: LockReason): void {
     this.lockPending = false;
+    this.pending = undefined;
     const vault = this.vault;
     this.vault = undefined;
     if (!vault?.isOpen) return;
@@ -267,4 +397,62 @@ export class CoreService implements CoreMethods {
     this.tail = run.catch(() => undefined);
     return run;
   }
+}
+
+const KEY_CARD_MAX_BYTES = 64 * 1024;
+
+type ExportRequest = ParsedRequestOf<'exportBundle'> | ParsedRequestOf<'exportBundleText'>;
+
+function exportOptions(request: ExportRequest): Pick<ExportOptions, 'selection' | 'to' | 'redact' | 'includeSensitive'> {
+  const { all, cases, ids } = request.selection;
+  return {
+    selection: { ...(all ? { all } : {}), ...(cases ? { cases } : {}), ...(ids ? { ids } : {}) },
+    to: request.to,
+    redact: request.redact,
+    includeSensitive: request.includeSensitive,
+  };
+}
+
+function exportSummary(result: ExportResult): ResponseOf<'exportBundle'> {
+  return {
+    bundleId: result.bundleId,
+    form: result.form,
+    encrypted: result.encrypted,
+    files: result.files,
+    entryCount: result.entryCount,
+    caseCount: result.caseIds.length,
+    withheld: result.withheld,
+    recipients: result.recipients.map((r) => ({ name: r.name, fingerprint: r.fingerprint, ageRecipient: r.ageRecipient })),
+    checkpoint: result.checkpoint,
+    consistencyFrom: result.consistencyFrom,
+  };
+}
+
+/**
+ * Progress and cancellation for the bundle functions, which take an AbortSignal: a
+ * cancel request (or a pending lock) aborts at their next progress report.
+ */
+function bundleRun(op: Operation): RunOptions {
+  const controller = new AbortController();
+  return {
+    signal: controller.signal,
+    onProgress: (done, total, phase) => {
+      if (op.cancelled) controller.abort();
+      op.report({ phase, done, total });
+    },
+  };
+}
+
+/**
+ * A bundle file, read once into memory (with its detached signature, if it has one), so
+ * that what is imported is exactly what was verified and shown, even if the file changes
+ * in between. A file over the size limit is left to the core to refuse without reading it.
+ */
+function fileSource(file: string): BundleSource {
+  const size = statSync(file, { throwIfNoEntry: false })?.size;
+  if (size === undefined || size > DEFAULT_LIMITS.maxBytes) return { path: file };
+  const source: BundleSource = { bytes: new Uint8Array(readFileSync(file)) };
+  const signature = file + SIGNATURE_SUFFIX;
+  if (existsSync(signature) && statSync(signature).size <= DEFAULT_LIMITS.maxSignatureBytes) source.signatureText = readFileSync(signature, 'utf8');
+  return source;
 }

@@ -45,8 +45,11 @@ export class Operation {
     this.sink?.({ phase: p.phase, done: p.done, total: p.total });
   };
 
-  /** Reports progress only: for steps that must not be abandoned half-way (creating a vault). */
-  readonly report = (p: Progress): void => {
+  /**
+   * Reports progress only: for steps that must not be abandoned half-way (creating a
+   * vault), and for the bundle operations, which stop at their own cancellation points.
+   */
+  readonly report = (p: ProgressUpdate): void => {
     this.sink?.({ phase: p.phase, done: p.done, total: p.total });
   };
 }

@@ -11,7 +11,16 @@ import { EntryIdSchema } from '../entry/entry-header';
 import {
   AppInfoSchema,
   AppendedEntrySchema,
+  ARMORED_TEXT_MAX,
   BackupResultSchema,
+  BundleInspectionSchema,
+  EXPORT_REQUEST_SHAPE,
+  ExportSummarySchema,
+  ExportTextSchema,
+  ImportSummarySchema,
+  PendingIdSchema,
+  TrustedKeySchema,
+  TrustListingSchema,
   CaseListRequestSchema,
   CasePageSchema,
   CaseViewSchema,
@@ -189,6 +198,114 @@ export const CHANNELS = {
     host: 'core',
     request: z.strictObject({ caseId: EntryIdSchema }),
     response: CaseViewSchema,
+  }),
+
+  // ---------------------------------------------------------------- bundles (core)
+  exportBundle: channel({
+    summary: 'Exports a selection as a signed bundle file (encrypted to the recipients, if any), and records the export in the log.',
+    host: 'core',
+    long: true,
+    file: {
+      mode: 'save',
+      title: 'Save the bundle',
+      defaultName: 'tearline-bundle.tlb',
+      filters: [{ name: 'Tearline bundle', extensions: ['tlb'] }],
+    },
+    request: longRequest(EXPORT_REQUEST_SHAPE),
+    response: ExportSummarySchema,
+  }),
+  exportBundleText: channel({
+    summary: 'Exports a selection as armored text, to paste into a cable, and records the export in the log.',
+    host: 'core',
+    long: true,
+    request: longRequest(EXPORT_REQUEST_SHAPE),
+    response: ExportTextSchema,
+  }),
+  inspectBundleFile: channel({
+    summary: 'Verifies a bundle file the officer opens; stores nothing, and holds it for acceptBundle.',
+    host: 'core',
+    long: true,
+    file: {
+      mode: 'open',
+      title: 'Open a bundle',
+      filters: [
+        { name: 'Tearline bundle', extensions: ['tlb', 'age', 'txt', 'asc', 'bundle'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    },
+    request: longRequest({}),
+    response: BundleInspectionSchema,
+  }),
+  inspectBundleText: channel({
+    summary: 'Verifies pasted armored text; stores nothing, and holds it for acceptBundle.',
+    host: 'core',
+    long: true,
+    request: longRequest({ text: z.string().min(1).max(ARMORED_TEXT_MAX) }),
+    response: BundleInspectionSchema,
+  }),
+  acceptBundle: channel({
+    summary: 'Imports the bundle last verified, after verifying it again, in one transaction.',
+    host: 'core',
+    long: true,
+    request: longRequest({ pendingId: PendingIdSchema }),
+    response: ImportSummarySchema,
+  }),
+  discardBundle: channel({
+    summary: 'Forgets the bundle last verified (the officer rejected it).',
+    host: 'core',
+    request: z.strictObject({ pendingId: PendingIdSchema }),
+    response: z.strictObject({ discarded: z.boolean() }),
+  }),
+
+  // ---------------------------------------------------------------- trust (core)
+  trustList: channel({
+    summary: 'The trusted workstations, the history held from each, and any fork evidence.',
+    host: 'core',
+    request: EmptySchema,
+    response: TrustListingSchema,
+  }),
+  readKeyCardFile: channel({
+    summary: 'Reads a key card file the officer opens, so that its fingerprint can be compared before it is trusted.',
+    host: 'core',
+    file: {
+      mode: 'open',
+      title: 'Open a key card',
+      filters: [
+        { name: 'Key card', extensions: ['json'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    },
+    request: EmptySchema,
+    response: KeyCardSchema,
+  }),
+  trustAdd: channel({
+    summary: "Trusts another workstation's key card under a name, and records it in the log.",
+    host: 'core',
+    request: z.strictObject({
+      name: z.string().trim().min(1).max(200),
+      card: KeyCardSchema,
+      verifiedBy: z.string().trim().min(1).max(200).optional(),
+      comment: z.string().trim().min(1).max(2000).optional(),
+    }),
+    response: TrustedKeySchema,
+  }),
+  trustRevoke: channel({
+    summary: 'Revokes a trusted key, by name or fingerprint, with the reason, and records it in the log.',
+    host: 'core',
+    request: z.strictObject({ key: z.string().trim().min(1).max(200), reason: z.string().trim().min(1).max(2000) }),
+    response: TrustedKeySchema,
+  }),
+  saveKeyCard: channel({
+    summary: "Saves this workstation's key card to a file the officer chooses.",
+    host: 'core',
+    file: {
+      mode: 'save',
+      title: 'Save the key card',
+      defaultName: 'tearline-key-card.json',
+      filters: [{ name: 'Key card', extensions: ['json'] }],
+    },
+    request: EmptySchema,
+    response: z.strictObject({ path: z.string() }),
   }),
 
   // ---------------------------------------------------------------- drafts (core, encrypted)

@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { EntryHeaderSchema, EntryIdSchema } from '../entry/entry-header';
 import { USER_ENTRY_KINDS } from '../domain/kinds';
 import type { CaseView } from '../domain/case-view';
+import { BUNDLE_FORMS } from '../bundle/format';
+import { VerdictSchema } from '../bundle/verdict';
+import { ForkEvidenceSchema } from '../bundle/evidence';
 
 const count = z.number().int().nonnegative();
 const isoDateTime = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/, 'an ISO 8601 date and time');
@@ -28,8 +31,11 @@ export const NewPassphraseSchema = z
   .min(NEW_PASSPHRASE_MIN, `use at least ${NEW_PASSPHRASE_MIN} characters`)
   .max(1024, 'at most 1024 characters');
 
-/** The phases the core reports progress in (electron/core/vault/vault.ts `Progress`). */
-export const PROGRESS_PHASES = ['kdf', 'decrypt', 'tree', 'verify', 'write'] as const;
+/**
+ * The phases the core reports progress in: the vault's (electron/core/vault/vault.ts
+ * `Progress`) and the bundles' (electron/core/bundle/progress.ts `BundlePhase`).
+ */
+export const PROGRESS_PHASES = ['kdf', 'decrypt', 'tree', 'verify', 'write', 'read', 'hash', 'entries', 'store'] as const;
 export const ProgressPhaseSchema = z.enum(PROGRESS_PHASES);
 export type ProgressPhase = z.infer<typeof ProgressPhaseSchema>;
 
@@ -143,6 +149,97 @@ export const BackupResultSchema = z.strictObject({
   path: z.string(),
   /** Entries in the backup. */
   size: count,
+});
+
+// ------------------------------------------------------------------ bundles
+
+const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'a field name');
+
+/** What an export takes: the whole log, whole cases, single entries (any mix of the last two). */
+export const ExportSelectionSchema = z
+  .strictObject({
+    all: z.boolean().optional(),
+    cases: z.array(EntryIdSchema).max(100_000).optional(),
+    ids: z.array(EntryIdSchema).max(100_000).optional(),
+  })
+  .refine((s) => s.all === true || (s.cases?.length ?? 0) + (s.ids?.length ?? 0) > 0, 'choose the whole log, cases or entries');
+
+/** The fields of an export request (electron/core/bundle/export.ts ExportOptions), without the file. */
+export const EXPORT_REQUEST_SHAPE = {
+  selection: ExportSelectionSchema,
+  /** Encrypt to these: trusted workstations by name or fingerprint, or `age1...` recipients. */
+  to: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
+  /** More fields to withhold, by name. */
+  redact: z.array(fieldName).max(200).default([]),
+  /** Disclose sensitive fields too (source protection and the like). */
+  includeSensitive: z.boolean().default(false),
+};
+
+export const ExportSummarySchema = z.strictObject({
+  bundleId: z.string(),
+  form: z.enum(BUNDLE_FORMS),
+  encrypted: z.boolean(),
+  /** The files written (chosen by the officer in the save dialog); none for armored text. */
+  files: z.array(z.string()),
+  entryCount: count,
+  caseCount: count,
+  /** Field name → how many exported entries withhold it. */
+  withheld: z.record(z.string(), count),
+  recipients: z.array(z.strictObject({ name: z.string().nullable(), fingerprint: z.string().nullable(), ageRecipient: z.string().nullable() })),
+  checkpoint: z.strictObject({ origin: z.string(), size: count, root: z.string() }),
+  consistencyFrom: z.array(count),
+});
+export type ExportSummary = z.infer<typeof ExportSummarySchema>;
+
+/** Armored text, to paste into a cable: ASCII, a few tens of megabytes at most in practice. */
+export const ARMORED_TEXT_MAX = 64 * 1024 * 1024;
+export const ExportTextSchema = ExportSummarySchema.extend({ text: z.string().max(ARMORED_TEXT_MAX) });
+
+/** A verified bundle held by the core until the officer accepts or rejects it. */
+export const PendingIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const BundleInspectionSchema = z.strictObject({
+  /** Null when the bundle cannot be imported at all (nothing is held). */
+  pendingId: PendingIdSchema.nullable(),
+  verdict: VerdictSchema,
+});
+
+export const ImportSummarySchema = z.strictObject({
+  verdict: VerdictSchema,
+  accepted: z.boolean(),
+  changed: z.boolean(),
+  newEntries: count,
+  updatedEntries: count,
+  checkpointStored: z.boolean(),
+  forkRecorded: z.boolean(),
+  auditIndex: count.nullable(),
+});
+
+// ------------------------------------------------------------------ trust
+
+export const TrustedKeySchema = z.strictObject({
+  name: z.string(),
+  fingerprint: hex(16),
+  ed25519: z.string(),
+  keyId: hex(8),
+  ageRecipient: z.string().nullable(),
+  origin: z.string().nullable(),
+  source: z.enum(['key-card', 'minisign-key']),
+  addedAt: z.string(),
+  revoked: z.strictObject({ at: z.string(), reason: z.string() }).nullable(),
+  status: z.enum(['trusted', 'revoked']),
+  minisignKeyId: z.string(),
+  minisignPublicKey: z.string(),
+});
+
+export const TrustListingSchema = z.strictObject({
+  keys: z.array(
+    TrustedKeySchema.extend({
+      forked: z.boolean(),
+      logs: z.array(z.strictObject({ origin: z.string(), size: count, root: z.string(), receivedAt: z.string(), checkpoints: count })),
+    }),
+  ),
+  forks: z.array(ForkEvidenceSchema),
 });
 
 // ------------------------------------------------------------------ drafts

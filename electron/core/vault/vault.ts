@@ -28,6 +28,7 @@ import {
   SYSTEM_ENTRY_KINDS,
   DEFAULT_POLICY_ID,
   type CaseView,
+  type FoldInput,
 } from '../../../shared/domain';
 import { bulkOpener, open as openSealed, seal, wipe, type BulkOpener } from '../crypto/aead';
 import { kdfLimits, type KdfLevel, type KdfParams } from '../crypto/kdf';
@@ -82,6 +83,18 @@ export interface OpenOptions {
 export interface EntryDraft {
   kind: string;
   body: unknown;
+}
+
+/**
+ * Entries this vault holds from other workstations (imported bundles), which local
+ * entries may refer to: an approval of a waiver written elsewhere, a note on a case
+ * opened elsewhere. Supplied by the caller, because the imported store is built on the
+ * vault and the vault must not depend on it.
+ */
+export interface ExternalEntries {
+  caseExists(caseId: string): boolean;
+  /** The entry with its current body (amendments applied), or undefined. */
+  entry(id: string): { kind: string; caseId: string | null; body: Record<string, unknown> } | undefined;
 }
 
 export interface AppendedEntry {
@@ -301,18 +314,21 @@ export class Vault {
   }
 
   caseView(caseId: string): CaseView {
-    this.requireOpen();
-    const indexes = this.index.caseIndexes(caseId);
+    const inputs = this.caseFoldInputs(caseId);
     const opened = this.index.indexOfId(caseId);
-    if (indexes.length === 0 || opened === undefined || this.index.at(opened)!.kind !== 'case.opened') {
+    if (inputs.length === 0 || opened === undefined || this.index.at(opened)!.kind !== 'case.opened') {
       throw new TearlineError('E_NOT_FOUND', `no case ${caseId} in this vault`);
     }
-    return foldCase(
-      indexes.map((i) => {
-        const r = this.readRecord(i);
-        return { index: i, header: r.header, body: r.body, withheld: [], origin: { kind: 'local' as const }, verified: true };
-      }),
-    );
+    return foldCase(inputs);
+  }
+
+  /** This vault's own entries of a case, decrypted, in log order, as the case fold reads them. */
+  caseFoldInputs(caseId: string): FoldInput[] {
+    this.requireOpen();
+    return this.index.caseIndexes(caseId).map((i) => {
+      const r = this.readRecord(i);
+      return { index: i, header: r.header, body: r.body, withheld: [], origin: { kind: 'local' as const }, verified: true };
+    });
   }
 
   indexed(index: number): IndexedEntry | undefined {
@@ -354,7 +370,7 @@ export class Vault {
    * Returns only after SQLite has committed with synchronous=FULL, i.e. once durable;
    * any failure leaves the vault exactly as it was.
    */
-  append(drafts: EntryDraft[]): AppendedEntry[] {
+  append(drafts: EntryDraft[], external?: ExternalEntries): AppendedEntry[] {
     this.requireWritable();
     if (drafts.length === 0) return [];
     const policy = getPolicy(DEFAULT_POLICY_ID);
@@ -372,8 +388,8 @@ export class Vault {
         }
         const body = validateBody(draft.kind, draft.body, policy) as Record<string, unknown>;
         const id = newEntryId();
-        const caseId = draft.kind === 'case.opened' ? id : this.checkCaseRef(body, pending);
-        if (draft.kind === 'amendment') this.checkAmendment(body, pending, policy);
+        const caseId = draft.kind === 'case.opened' ? id : this.checkCaseRef(body, pending, external);
+        if (draft.kind === 'amendment') this.checkAmendment(body, pending, policy, external);
         pending.set(id, { kind: draft.kind, caseId, body });
         return { id, kind: draft.kind, caseId, body, policy: policy.id };
       } catch (error) {
@@ -431,11 +447,14 @@ export class Vault {
     return indexed.map((e) => ({ id: e.id, index: e.index, kind: e.kind, caseId: e.caseId }));
   }
 
-  private checkCaseRef(body: Record<string, unknown>, pending: Map<string, { kind: string }>): string {
+  private checkCaseRef(body: Record<string, unknown>, pending: Map<string, { kind: string }>, external?: ExternalEntries): string {
     const caseId = body.caseId;
     if (typeof caseId !== 'string') throw new TearlineError('E_INVALID_ENTRY', 'caseId: required', { at: 'caseId' });
     const local = this.index.indexOfId(caseId);
-    const isCase = local !== undefined ? this.index.at(local)!.kind === 'case.opened' : pending.get(caseId)?.kind === 'case.opened';
+    const isCase =
+      local !== undefined
+        ? this.index.at(local)!.kind === 'case.opened'
+        : pending.get(caseId)?.kind === 'case.opened' || external?.caseExists(caseId) === true;
     if (!isCase) throw new TearlineError('E_INVALID_ENTRY', `caseId: no case ${caseId} in this vault`, { at: 'caseId' });
     return caseId;
   }
@@ -445,6 +464,7 @@ export class Vault {
     body: Record<string, unknown>,
     pending: Map<string, { kind: string; caseId: string | null; body: Record<string, unknown> }>,
     policy: ReturnType<typeof getPolicy>,
+    external?: ExternalEntries,
   ): void {
     const targetId = typeof body.target === 'string' ? body.target : '';
     const inBatch = pending.get(targetId);
@@ -457,6 +477,10 @@ export class Vault {
       const current = entry?.caseId ? findRecord(this.caseView(entry.caseId), targetId) : null;
       if (entry && current) target = { id: targetId, kind: entry.kind as EntryKind, caseId: entry.caseId, body: current.body };
       else if (entry) target = { id: targetId, kind: entry.kind as EntryKind, caseId: entry.caseId, body: this.readRecord(at!).body };
+      else {
+        const other = external?.entry(targetId);
+        if (other) target = { id: targetId, kind: other.kind as EntryKind, caseId: other.caseId, body: other.body };
+      }
     }
     if (!target) throw new TearlineError('E_INVALID_ENTRY', `amendment.target: no entry ${targetId} in this vault`, { at: 'target' });
     checkAmendment(body, target, policy);

@@ -1,0 +1,51 @@
+/**
+ * A case as the officer sees it: this workstation's entries and those imported from
+ * others, together. The vault knows only its own log and the imported store is built on
+ * the vault, so the two meet here, and the CLI and the app's core process both use this.
+ */
+import { TearlineError } from '../../shared/errors';
+import { findRecord, foldCase, type CaseView, type FoldInput } from '../../shared/domain';
+import { importedFoldInputs, listImported } from './bundle';
+import type { AppendedEntry, EntryDraft, ExternalEntries, Vault } from './vault/vault';
+
+/** The case folded from local and imported entries, ordered by time (the two logs number apart). */
+export function caseWithImports(vault: Vault, caseId: string): CaseView {
+  const local = vault.caseFoldInputs(caseId);
+  const imported = importedFoldInputs(vault, caseId);
+  if (imported.length === 0) return vault.caseView(caseId);
+  const opened = [...local, ...imported].some((e) => e.header.kind === 'case.opened' && e.header.id === caseId);
+  if (!opened) throw new TearlineError('E_NOT_FOUND', `no case ${caseId} in this vault`);
+  const merged: FoldInput[] = [...local, ...imported].sort((a, b) => a.header.ts.localeCompare(b.header.ts) || a.index - b.index);
+  return foldCase(merged.map((input, position) => ({ ...input, index: position })));
+}
+
+/** This vault's cases, then those opened elsewhere and imported, each once. */
+export function allCaseIds(vault: Vault): string[] {
+  const ids = vault.caseIds();
+  const seen = new Set(ids);
+  for (const e of listImported(vault, { kind: 'case.opened' })) {
+    if (!seen.has(e.header.id)) {
+      seen.add(e.header.id);
+      ids.push(e.header.id);
+    }
+  }
+  return ids;
+}
+
+/** What local entries may refer to among the imported ones. */
+export function importedReferences(vault: Vault): ExternalEntries {
+  return {
+    caseExists: (caseId) => listImported(vault, { caseId, kind: 'case.opened' }).some((e) => e.header.id === caseId),
+    entry: (id) => {
+      const found = listImported(vault).find((e) => e.header.id === id);
+      if (!found || found.header.caseId === null) return undefined;
+      const current = findRecord(caseWithImports(vault, found.header.caseId), id);
+      return { kind: found.header.kind, caseId: found.header.caseId, body: (current?.body ?? found.body) as Record<string, unknown> };
+    },
+  };
+}
+
+/** Appends entries that may refer to imported cases and entries. */
+export function appendEntries(vault: Vault, drafts: EntryDraft[]): AppendedEntry[] {
+  return vault.append(drafts, importedReferences(vault));
+}

@@ -1,0 +1,102 @@
+/**
+ * Keeps an unfinished form in the vault's encrypted drafts (the core's draft channels),
+ * so that an accidental close loses nothing. Never the renderer's own storage: that would
+ * put case text on disk in the clear.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { call } from '../api/client';
+import { keys } from '../api/queries';
+
+export interface DraftState<V> {
+  /** When the restored draft had been saved, if one was restored. */
+  restoredFrom: string | null;
+  /** When the form was last saved as a draft. */
+  savedAt: string | null;
+  /** A draft could not be saved (the message). */
+  saveError: string | null;
+  /** Forgets the draft (after the record is saved, or when the officer discards it). */
+  discard: () => Promise<void>;
+  /** Call on every change of the form. */
+  changed: (values: V) => void;
+}
+
+const SAVE_DELAY_MS = 800;
+
+export function useDraft<V>(key: string | undefined, restore: (values: V) => void): DraftState<V> {
+  const client = useQueryClient();
+  const [restoredFrom, setRestoredFrom] = useState<string | null>(null);
+  const [savedAt, setSavedAt] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const dirty = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const pending = useRef<V | null>(null);
+  const restoreRef = useRef(restore);
+  restoreRef.current = restore;
+
+  useEffect(() => {
+    if (!key) return;
+    let active = true;
+    dirty.current = false;
+    call('listDrafts')
+      .then((drafts) => {
+        const found = drafts.find((d) => d.key === key);
+        // Typing already started: the officer's current text wins over an old draft.
+        if (!active || !found || dirty.current) return;
+        const data = found.data as { values?: V } | null;
+        if (data && typeof data === 'object' && data.values !== undefined) {
+          restoreRef.current(data.values);
+          setRestoredFrom(found.savedAt);
+        }
+      })
+      .catch(() => undefined);
+    return () => {
+      active = false;
+    };
+  }, [key]);
+
+  const flush = useCallback(async () => {
+    if (!key || pending.current === null) return;
+    const values = pending.current;
+    pending.current = null;
+    try {
+      const result = await call('saveDraft', { key, data: { values } as never });
+      setSavedAt(result.savedAt);
+      setSaveError(null);
+    } catch (error) {
+      setSaveError(error instanceof Error ? error.message : String(error));
+    }
+  }, [key]);
+
+  // A pending save is written when the form goes away (closing the screen is not losing it).
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+      void flush();
+    },
+    [flush],
+  );
+
+  const changed = useCallback(
+    (values: V) => {
+      if (!key) return;
+      dirty.current = true;
+      pending.current = values;
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(() => void flush(), SAVE_DELAY_MS);
+    },
+    [key, flush],
+  );
+
+  const discard = useCallback(async () => {
+    if (timer.current) clearTimeout(timer.current);
+    pending.current = null;
+    setRestoredFrom(null);
+    setSavedAt(null);
+    if (!key) return;
+    await call('deleteDraft', { key }).catch(() => undefined);
+    void client.invalidateQueries({ queryKey: keys.drafts });
+  }, [key, client]);
+
+  return { restoredFrom, savedAt, saveError, discard, changed };
+}

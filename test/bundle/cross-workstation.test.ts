@@ -1,0 +1,50 @@
+/**
+ * The duty-to-warn workflow across two workstations: a waiver written on one is approved
+ * on the other, after the case arrived in a bundle. The approval refers to the imported
+ * case and entry, and the case view folds both workstations' entries.
+ */
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportBundle, importBundle } from '../../electron/core/bundle';
+import { appendEntries, allCaseIds, caseWithImports } from '../../electron/core/case-records';
+import { verifyVault } from '../../electron/core/log/integrity';
+import { tempDir } from '../helpers/tmp';
+import { addCase, newVault, trust } from './fixtures';
+import type { Vault } from '../../electron/core/vault/vault';
+
+const dir = tempDir();
+const open: Vault[] = [];
+afterAll(() => open.forEach((v) => v.isOpen && v.close()));
+
+describe('an approval written on another workstation', () => {
+  it('refers to the imported case and waiver, and the case folds both logs', async () => {
+    const north = await newVault(dir, 'North');
+    const south = await newVault(dir, 'South');
+    open.push(north, south);
+    trust(south, north);
+    const { caseId, waiverId } = addCase(north);
+    const out = path.join(dir, 'north-to-south.bundle');
+    await exportBundle(north, { selection: { cases: [caseId] }, out });
+    expect((await importBundle(south, out, { accept: true })).accepted).toBe(true);
+
+    const approval = { caseId, target: waiverId, verdict: 'approved', approvedBy: 'Director C. Diaz', role: 'Deputy Director' };
+    // The vault alone does not know imported cases...
+    expect(() => south.append([{ kind: 'approval', body: approval }])).toThrow(/no case/);
+    // ...the core's append does.
+    const [written] = appendEntries(south, [{ kind: 'approval', body: approval }]);
+    expect(written!.caseId).toBe(caseId);
+    expect(allCaseIds(south)).toContain(caseId);
+
+    const view = caseWithImports(south, caseId);
+    const origins = view.timeline.map((t) => t.origin.kind);
+    expect(origins).toContain('imported');
+    expect(origins).toContain('local');
+    expect(JSON.stringify(view)).toContain('Director C. Diaz');
+    const waiver = view.waivers.find((w) => w.id === waiverId)!;
+    expect(waiver.approvals.map((a) => a.verdict)).toEqual(['approved']);
+
+    // A case this vault has never seen is still refused.
+    expect(() => appendEntries(south, [{ kind: 'note', body: { caseId: '0190f3a1-0000-7000-8000-00000000abcd', text: 'x' } }])).toThrow(/no case/);
+    expect(verifyVault(south).ok).toBe(true);
+  });
+});

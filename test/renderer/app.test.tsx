@@ -1,0 +1,118 @@
+// @vitest-environment jsdom
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../renderer/src/App';
+import { failure, installFakeApi, VAULT_INFO } from './helpers/fake-api';
+
+function renderApp() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <App />
+    </QueryClientProvider>,
+  );
+}
+
+afterEach(() => {
+  cleanup();
+  window.location.hash = '';
+});
+
+describe('unlocking', () => {
+  it('says plainly that the passphrase is wrong, and lets the officer try again', async () => {
+    let tries = 0;
+    const api = installFakeApi({
+      vaultStatus: () => ({ state: 'locked', vault: null }),
+      unlockVault: (req) => {
+        tries++;
+        return req.passphrase === 'correct horse' ? VAULT_INFO : failure('E_BAD_PASSPHRASE', 'wrong passphrase');
+      },
+      listCases: () => ({ total: 0, items: [] }),
+      keyCard: () => failure('E_LOCKED', 'locked'),
+    });
+    renderApp();
+    const input = await screen.findByLabelText('Passphrase');
+    fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    expect(await screen.findByText('Enter the passphrase.')).toBeTruthy();
+    expect(tries).toBe(0);
+
+    fireEvent.change(input, { target: { value: 'wrong one' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('That passphrase is not right');
+    expect(alert.textContent).toContain('E_BAD_PASSPHRASE');
+    expect((input as HTMLInputElement).value).toBe('');
+
+    fireEvent.change(input, { target: { value: 'correct horse' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Cases' })).toBeTruthy();
+    expect(api.calls.filter((c) => c.name === 'unlockVault')).toHaveLength(2);
+  });
+
+  it('shows the unlock progress reported for its operation', async () => {
+    let release: (() => void) | undefined;
+    const api = installFakeApi({
+      vaultStatus: () => ({ state: 'locked', vault: null }),
+      unlockVault: () => new Promise((resolve) => (release = () => resolve(failure('E_CANCELLED', 'cancelled')))),
+    });
+    renderApp();
+    fireEvent.change(await screen.findByLabelText('Passphrase'), { target: { value: 'anything' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    await waitFor(() => expect(api.calls.some((c) => c.name === 'unlockVault')).toBe(true));
+    const operationId = (api.calls.find((c) => c.name === 'unlockVault')!.request as { operationId: string }).operationId;
+    act(() => api.emit({ type: 'progress', operationId, channel: 'unlockVault', phase: 'decrypt', done: 50, total: 200 }));
+    expect(await screen.findByText(/Decrypting the records — 25%/)).toBeTruthy();
+    act(() => api.emit({ type: 'progress', operationId: 'someone-else', channel: 'unlockVault', phase: 'decrypt', done: 199, total: 200 }));
+    expect(screen.queryByText(/100%|99%/)).toBeNull();
+    await act(async () => release!());
+  });
+});
+
+describe('locking', () => {
+  it('returns to the unlock screen when the vault locks itself, and forgets the records', async () => {
+    const api = installFakeApi({
+      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
+      listCases: () => ({ total: 0, items: [] }),
+    });
+    renderApp();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Cases' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Lock' })).toBeTruthy();
+    act(() => api.emit({ type: 'locked', reason: 'idle' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Tearline' })).toBeTruthy();
+    expect(screen.getByText('The vault locked itself after a period without activity.')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Cases' })).toBeNull();
+  });
+
+  it('locks from the lock button', async () => {
+    const api = installFakeApi({
+      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
+      listCases: () => ({ total: 0, items: [] }),
+      lockVault: () => null,
+    });
+    renderApp();
+    fireEvent.click(await screen.findByRole('button', { name: 'Lock' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Tearline' })).toBeTruthy();
+    expect(api.calls.map((c) => c.name)).toContain('lockVault');
+  });
+});
+
+describe('creating a vault', () => {
+  it('refuses two different passphrases, and shows the strength as it is typed', async () => {
+    const api = installFakeApi({ vaultStatus: () => ({ state: 'absent', vault: null }), createVault: () => VAULT_INFO, listCases: () => ({ total: 0, items: [] }) });
+    renderApp();
+    fireEvent.change(await screen.findByLabelText('Workstation name'), { target: { value: 'Ops 2' } });
+    fireEvent.change(screen.getByLabelText('Passphrase'), { target: { value: 'copper lantern orbit meadow' } });
+    expect(screen.getByText(/Strength: (Good|Strong)/)).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Type the passphrase again'), { target: { value: 'copper lantern orbit meadows' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create the vault' }));
+    expect(await screen.findByText('The two passphrases are not the same.')).toBeTruthy();
+    expect(api.calls.some((c) => c.name === 'createVault')).toBe(false);
+
+    fireEvent.change(screen.getByLabelText('Type the passphrase again'), { target: { value: 'copper lantern orbit meadow' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create the vault' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Cases' })).toBeTruthy();
+    const request = api.calls.find((c) => c.name === 'createVault')!.request as Record<string, unknown>;
+    expect(request).toMatchObject({ name: 'Ops 2', passphrase: 'copper lantern orbit meadow', kdf: 'moderate' });
+  });
+});
