@@ -5,7 +5,7 @@
  */
 import { TearlineError } from '../../shared/errors';
 import { findRecord, foldCase, type CaseView, type FoldInput } from '../../shared/domain';
-import { importedFoldInputs, listImported } from './bundle';
+import { importedCount, importedFoldInputs, listImported } from './bundle';
 import type { AppendedEntry, EntryDraft, ExternalEntries, Vault } from './vault/vault';
 
 /** The case folded from local and imported entries, ordered by time (the two logs number apart). */
@@ -17,6 +17,39 @@ export function caseWithImports(vault: Vault, caseId: string): CaseView {
   if (!opened) throw new TearlineError('E_NOT_FOUND', `no case ${caseId} in this vault`);
   const merged: FoldInput[] = [...local, ...imported].sort((a, b) => a.header.ts.localeCompare(b.header.ts) || a.index - b.index);
   return foldCase(merged.map((input, position) => ({ ...input, index: position })));
+}
+
+interface CachedView {
+  localCount: number;
+  view: CaseView;
+}
+
+const caches = new WeakMap<Vault, { imported: number; views: Map<string, CachedView> }>();
+
+/**
+ * caseWithImports, remembered while the case has the same number of local entries and
+ * the vault the same number of imported ones (the log is append-only, so a count that
+ * has not moved means nothing has changed). The case list folds every case; without this
+ * it decrypted the whole vault again on every page.
+ */
+export function cachedCase(vault: Vault, caseId: string): CaseView {
+  const imported = importedCount(vault);
+  let cache = caches.get(vault);
+  if (!cache || cache.imported !== imported) {
+    cache = { imported, views: new Map() };
+    caches.set(vault, cache);
+  }
+  const localCount = vault.list({ caseId, limit: 0 }).total;
+  const hit = cache.views.get(caseId);
+  if (hit && hit.localCount === localCount) return hit.view;
+  const view = caseWithImports(vault, caseId);
+  cache.views.set(caseId, { localCount, view });
+  return view;
+}
+
+/** Forgets the remembered case views (on lock: they hold decrypted record content). */
+export function forgetCases(vault: Vault): void {
+  caches.delete(vault);
 }
 
 /** This vault's cases, then those opened elsewhere and imported, each once. */

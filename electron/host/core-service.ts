@@ -47,7 +47,7 @@ import {
 import { KeyCardSchema } from '../../shared/keys/key-card';
 import { verifyVault } from '../core/log/integrity';
 import { buildKeyCard } from '../core/vault/key-card';
-import { allCaseIds, appendEntries, caseWithImports } from '../core/case-records';
+import { allCaseIds, appendEntries, cachedCase, caseWithImports, forgetCases } from '../core/case-records';
 import { Vault } from '../core/vault/vault';
 import { fingerprintHex } from '../core/vault/workstation';
 import { DraftStore } from './drafts';
@@ -230,7 +230,7 @@ export class CoreService implements CoreMethods {
       total: ids.length,
       items: page.map((id) => {
         op.check();
-        return caseWithImports(vault, id);
+        return cachedCase(vault, id);
       }),
     };
   }
@@ -387,7 +387,9 @@ export class CoreService implements CoreMethods {
     this.pending = undefined;
     const vault = this.vault;
     this.vault = undefined;
-    if (!vault?.isOpen) return;
+    if (!vault) return;
+    forgetCases(vault);
+    if (!vault.isOpen) return;
     vault.close();
     this.onStateChange?.({ locked: true, reason });
   }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportBundle, importBundle } from '../../electron/core/bundle';
-import { appendEntries, allCaseIds, caseWithImports } from '../../electron/core/case-records';
+import { appendEntries, allCaseIds, cachedCase, caseWithImports } from '../../electron/core/case-records';
 import { verifyVault } from '../../electron/core/log/integrity';
 import { tempDir } from '../helpers/tmp';
 import { addCase, newVault, trust } from './fixtures';
@@ -46,5 +46,26 @@ describe('an approval written on another workstation', () => {
     // A case this vault has never seen is still refused.
     expect(() => appendEntries(south, [{ kind: 'note', body: { caseId: '0190f3a1-0000-7000-8000-00000000abcd', text: 'x' } }])).toThrow(/no case/);
     expect(verifyVault(south).ok).toBe(true);
+  });
+
+  it('the remembered case view follows new local entries and new imports', async () => {
+    const north = await newVault(dir, 'North');
+    const south = await newVault(dir, 'South');
+    open.push(north, south);
+    trust(south, north);
+    const { caseId } = addCase(north);
+    const first = path.join(dir, 'first.bundle');
+    await exportBundle(north, { selection: { cases: [caseId] }, out: first });
+    await importBundle(south, first, { accept: true });
+    const before = cachedCase(south, caseId);
+    expect(cachedCase(south, caseId)).toBe(before);
+    appendEntries(south, [{ kind: 'note', body: { caseId, text: 'Called the liaison officer.' } }]);
+    const afterNote = cachedCase(south, caseId);
+    expect(afterNote.timeline.length).toBe(before.timeline.length + 1);
+    north.append([{ kind: 'note', body: { caseId, text: 'Second report received.' } }]);
+    const second = path.join(dir, 'second.bundle');
+    await exportBundle(north, { selection: { cases: [caseId] }, out: second });
+    await importBundle(south, second, { accept: true });
+    expect(cachedCase(south, caseId).timeline.length).toBe(afterNote.timeline.length + 1);
   });
 });

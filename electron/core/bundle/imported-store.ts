@@ -138,6 +138,11 @@ export interface ImportedQuery {
   kind?: string;
 }
 
+/** How many entries this vault holds from other workstations (changes only on import). */
+export function importedCount(vault: Vault): number {
+  return (vault.database().prepare(`SELECT count(*) AS n FROM ${TABLE}`).get() as { n: number }).n;
+}
+
 /**
  * The imported entries, by origin then index. With `caseId` or `origin`, only those rows
  * are decrypted (they are found by keyed reference).

@@ -40,6 +40,7 @@ import { SOFTWARE_VERSION } from '../version';
 import { newEntryId, newVaultId } from '../ids';
 import { buildRecord, openRow, sealRecord, type EntryRecord, type SealedRow } from '../log/entry-record';
 import { EntryIndex, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
+import type Database from 'better-sqlite3';
 import { mapSqliteError, openDb, type Db } from './vault-db';
 import { decodeVaultHeader, encodeVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, type VaultHeader } from './vault-header';
 import { deriveSubkey, newMasterKey, passphraseBytes, unwrapMasterKey, wrapMasterKey } from './master-key';
@@ -133,6 +134,7 @@ export class Vault {
   private entriesKey: Uint8Array | undefined;
   private recordsKey: Uint8Array | undefined;
   private keys: WorkstationKeys | undefined;
+  private readStatement: Database.Statement | undefined;
   private tree = new MerkleTree(sha256);
   private index = new EntryIndex();
   private readonly readOnly: boolean;
@@ -215,6 +217,7 @@ export class Vault {
       renameSync(temp, target);
       const reopened = openDb(target, { create: false, nativeBinding: options.nativeBinding });
       vault.db = reopened;
+      vault.readStatement = undefined;
       return vault;
     } catch (error) {
       try {
@@ -273,6 +276,7 @@ export class Vault {
     // The index holds decrypted summaries and search text: locking lets go of it.
     this.index = new EntryIndex();
     this.tree = new MerkleTree(sha256);
+    this.readStatement = undefined;
     const db = this.db;
     this.db = undefined;
     db?.close();
@@ -593,7 +597,9 @@ export class Vault {
 
   private readRecord(index: number): EntryRecord {
     const db = this.requireOpen();
-    const row = db.prepare('SELECT idx, leaf, nonce, ct FROM entries WHERE idx = ?').get(index) as SealedRow | undefined;
+    // Prepared once per open vault: export and case views read entries one at a time.
+    this.readStatement ??= db.prepare('SELECT idx, leaf, nonce, ct FROM entries WHERE idx = ?');
+    const row = this.readStatement.get(index) as SealedRow | undefined;
     if (!row) throw new TearlineError('E_NOT_FOUND', `no entry at index ${index}`);
     const expectedLeaf = this.tree.size > index ? this.tree.leafHash(index) : undefined;
     const record = expectedLeaf && equalBytes(expectedLeaf, row.leaf) ? openRow(this.entriesKey!, this.header.vaultId, row) : undefined;
