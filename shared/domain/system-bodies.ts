@@ -95,8 +95,13 @@ export function systemBodyDefs() {
         ageRecipient: ageRecipient(),
         method: field(
           'How it was received',
-          'card-file: a key card file. pasted: pasted text. manual: typed in.',
-          choice(['card-file', 'pasted', 'manual'] as const, { 'card-file': 'Key card file', pasted: 'Pasted', manual: 'Typed in' }),
+          'card-file: a key card file. minisign-key: a minisign public key file. pasted: pasted text. manual: typed in.',
+          choice(['card-file', 'minisign-key', 'pasted', 'manual'] as const, {
+            'card-file': 'Key card file',
+            'minisign-key': 'minisign public key file',
+            pasted: 'Pasted',
+            manual: 'Typed in',
+          }),
           { optional: true },
         ),
         verifiedBy: field('Fingerprint compared by', 'The officer who compared the fingerprint with its owner.', line(), {
@@ -115,7 +120,8 @@ export function systemBodyDefs() {
     ),
     'bundle.exported': def(
       'bundle.exported', z.strictObject({
-        bundleHash: field('Bundle hash', 'The SHA-256 of the bundle as written, in hexadecimal.', sha256Hex(), { optional: true }),
+        bundleId: field('Bundle id', 'The bundle’s id, as its signed trusted comment carries it.', entryId(), { optional: true }),
+        bundleHash: field('Bundle hash', 'The SHA-256 of the signed bundle content (the same for every form: file, armored text, encrypted), in hexadecimal.', sha256Hex(), { optional: true }),
         form: form(),
         recipients: field(
           'Recipients',
@@ -148,7 +154,8 @@ export function systemBodyDefs() {
     'bundle.imported': def(
       'bundle.imported', z.strictObject({
         signer: signer(),
-        bundleHash: field('Bundle hash', 'The SHA-256 of the bundle as received, in hexadecimal.', sha256Hex(), { optional: true }),
+        bundleId: field('Bundle id', 'The bundle’s id, as its signed trusted comment carries it.', entryId(), { optional: true }),
+        bundleHash: field('Bundle hash', 'The SHA-256 of the signed bundle content (the same for every form: file, armored text, encrypted), in hexadecimal.', sha256Hex(), { optional: true }),
         form: form(),
         verdict: field('Verdict', 'The verification verdict, in one line.', line(500)),
         warnings: field('Warnings', 'Problems reported by verification that did not prevent import.', list(text(4000), 0, 1000), {

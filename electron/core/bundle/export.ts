@@ -317,6 +317,7 @@ async function runExport(vault: Vault, keys: RowKeys, options: ExportOptions): P
       .transaction(() => {
         recordExport(vault, keys, recipients.map((r) => ({ id: r.id, name: r.name })), size);
         return vault.appendSystem('bundle.exported', {
+          bundleId,
           bundleHash,
           form: form === 'armored' || form === 'age-armored' ? 'armored' : 'binary',
           // The schema's recipients are those the bundle was encrypted to.

@@ -170,6 +170,7 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
     }
     const audit = vault.appendSystem('bundle.imported', {
       signer: { ...(signer.name ? { name: signer.name } : {}), fingerprint: signer.fingerprint },
+      bundleId: head.bundleId,
       bundleHash: run.bundleHash!,
       form: auditForm(verdict.form),
       verdict: verdictLine(verdict).slice(0, 500),

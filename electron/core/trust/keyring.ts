@@ -206,7 +206,7 @@ export function trustAdd(vault: Vault, input: TrustAddInput): TrustedKey {
         fingerprint,
         signingPublicKey: record.ed25519,
         ...(ageRecipient ? { ageRecipient } : {}),
-        ...(source === 'key-card' ? { method: 'card-file' } : {}),
+        method: source === 'key-card' ? 'card-file' : 'minisign-key',
         ...(input.verifiedBy ? { verifiedBy: input.verifiedBy } : {}),
         ...(input.comment ? { comment: input.comment } : {}),
       });
