@@ -8,7 +8,6 @@ import { Command, Option } from 'commander';
 import { TearlineError } from '../../shared/errors';
 import { formatFingerprint } from '../../shared/keys/fingerprint';
 import type { Verdict } from '../../shared/bundle/verdict';
-import { Vault } from '../core/vault/vault';
 import {
   exportBundle,
   importBundle,
@@ -23,19 +22,9 @@ import {
   type TrustedKey,
 } from '../core/bundle';
 import { parseAgeIdentityFile } from '../core/formats/age';
-import { readPassphrase } from './passphrase';
+import { jsonOption, passphraseFileOption, vaultOption, wholeNumber, withVault, type VaultOpts } from './vault-options';
 import { printJson, printLines, readInput } from './io';
 
-interface VaultOpts {
-  vault: string;
-  passphraseFile?: string;
-  json?: boolean;
-}
-
-const vaultOption = () => new Option('--vault <path>', 'the vault file').makeOptionMandatory();
-const passphraseFileOption = () =>
-  new Option('--passphrase-file <file>', 'read the passphrase from this file (else TEARLINE_PASSPHRASE, else a prompt)');
-const jsonOption = () => new Option('--json', 'print one JSON document');
 const maxSizeOption = () => new Option('--max-size <bytes>', 'refuse bundles larger than this (bytes, or with K, M, G); default 256M').argParser(parseSize);
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -46,15 +35,8 @@ function commaList(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
-function parseWhole(name: string) {
-  return (value: string): number => {
-    if (!/^\d{1,15}$/.test(value)) throw new TearlineError('E_USAGE', `${name} must be a whole number`);
-    return Number(value);
-  };
-}
-
 function collectWhole(name: string) {
-  const parse = parseWhole(name);
+  const parse = wholeNumber(name);
   return (value: string, previous: number[] = []): number[] => [...previous, parse(value)];
 }
 
@@ -65,16 +47,6 @@ export function parseSize(value: string): number {
   const bytes = Number(m[1]) * unit;
   if (!Number.isSafeInteger(bytes)) throw new TearlineError('E_USAGE', '--max-size is too large');
   return bytes;
-}
-
-async function withVault<T>(opts: VaultOpts, fn: (vault: Vault) => T | Promise<T>): Promise<T> {
-  const passphrase = await readPassphrase({ env: 'TEARLINE_PASSPHRASE', file: opts.passphraseFile, prompt: 'Vault passphrase: ' });
-  const vault = await Vault.open(opts.vault, passphrase);
-  try {
-    return await fn(vault);
-  } finally {
-    vault.close();
-  }
 }
 
 /** A progress line on a terminal's stderr; nothing when stderr is not a terminal. */
@@ -268,7 +240,7 @@ export function registerBundleCommands(program: Command): void {
     .option('--all', 'every entry of the log')
     .option('--case <id>', 'every entry of this case (repeatable)', collect)
     .option('--ids <ids>', 'these entries (comma-separated ids)', commaList)
-    .option('--since <index>', 'only entries from this log index on', parseWhole('--since'))
+    .option('--since <index>', 'only entries from this log index on', wholeNumber('--since'))
     .option('--to <recipient>', 'encrypt to this age1... recipient or trusted workstation (repeatable)', collect)
     .option('--for <workstation>', 'meant for this trusted workstation, without encrypting (repeatable)', collect)
     .option('--armor', 'write ASCII-armored text, to paste into a cable')

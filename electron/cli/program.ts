@@ -7,42 +7,11 @@ import { verifyVault } from '../core/log/integrity';
 import { appendEntries, caseWithImports } from '../core/case-records';
 import { buildKeyCard, formatKeyCard } from '../core/vault/key-card';
 import { readPassphrase } from './passphrase';
+import { jsonOption, passphraseFileOption, vaultOption, wholeNumber, withVault, type VaultOpts } from './vault-options';
 import { parseBodies, printJson, printLines, readInput } from './io';
 import { formatCaseView, formatEntry, formatIntegrity, formatListLine } from './format';
 import { schemaDocument } from './schema';
 import { registerBundleCommands } from './bundle-commands';
-
-interface VaultOpts {
-  vault: string;
-  passphraseFile?: string;
-  json?: boolean;
-}
-
-const vaultOption = () => new Option('--vault <path>', 'the vault file').makeOptionMandatory();
-const passphraseFileOption = () =>
-  new Option('--passphrase-file <file>', 'read the passphrase from this file (else TEARLINE_PASSPHRASE, else a prompt)');
-const jsonOption = () => new Option('--json', 'print one JSON document');
-
-async function unlock(opts: VaultOpts, forInspection = false): Promise<Vault> {
-  const passphrase = await readPassphrase({ env: 'TEARLINE_PASSPHRASE', file: opts.passphraseFile, prompt: 'Vault passphrase: ' });
-  return Vault.open(opts.vault, passphrase, { forInspection });
-}
-
-async function withVault<T>(opts: VaultOpts, fn: (vault: Vault) => T | Promise<T>, forInspection = false): Promise<T> {
-  const vault = await unlock(opts, forInspection);
-  try {
-    return await fn(vault);
-  } finally {
-    vault.close();
-  }
-}
-
-function parseIntOption(name: string) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value)) throw new TearlineError('E_USAGE', `${name} must be a whole number`);
-    return Number(value);
-  };
-}
 
 export function buildProgram(): Command {
   const program = new Command('tearline')
@@ -95,8 +64,8 @@ export function buildProgram(): Command {
     .option('--kind <kind>', 'only this kind')
     .option('--case <id>', 'only the entries of this case')
     .option('--search <text>', 'only entries containing every word (sensitive fields are never searched)')
-    .option('--limit <n>', 'at most n entries', parseIntOption('--limit'))
-    .option('--offset <n>', 'skip the first n matches', parseIntOption('--offset'))
+    .option('--limit <n>', 'at most n entries', wholeNumber('--limit'))
+    .option('--offset <n>', 'skip the first n matches', wholeNumber('--offset'))
     .option('--desc', 'newest first')
     .addOption(passphraseFileOption())
     .addOption(jsonOption())
