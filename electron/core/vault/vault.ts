@@ -616,8 +616,8 @@ export class Vault {
       caseId: h.caseId,
       ts: h.ts,
       author: h.author,
-      summary: summarizeEntry(h, record.body),
-      search: searchText(h, record.body),
+      summary: ownCopy(summarizeEntry(h, record.body)),
+      search: ownCopy(searchText(h, record.body)),
     };
   }
 
@@ -696,6 +696,15 @@ export class Vault {
 /** The audit record of KDF parameters (without the salt, which is of no use to a reader). */
 function kdfRecord(kdf: KdfParams): { algorithm: 'argon2id13'; opsLimit: number; memLimit: number } {
   return { algorithm: kdf.alg, opsLimit: kdf.opslimit, memLimit: kdf.memlimit };
+}
+
+/**
+ * A string that holds only its own characters. A summary cut from a long field can be a
+ * slice that keeps the whole field alive; over 100k index entries that doubled the
+ * memory an unlocked vault needs.
+ */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 function readMeta(db: Db, key: string): Uint8Array {
