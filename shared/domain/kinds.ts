@@ -27,6 +27,7 @@ export const SYSTEM_ENTRY_KINDS = [
   'bundle.exported',
   'bundle.imported',
   'backup.created',
+  'fork.detected',
 ] as const;
 
 export const ENTRY_KINDS = [...USER_ENTRY_KINDS, ...SYSTEM_ENTRY_KINDS] as const;
@@ -129,4 +130,8 @@ export const KIND_INFO: Readonly<Record<EntryKind, KindInfo>> = {
   'bundle.exported': { title: 'Bundle exported', description: 'Entries left this workstation in a signed bundle.' },
   'bundle.imported': { title: 'Bundle imported', description: 'Entries from another workstation were verified and accepted.' },
   'backup.created': { title: 'Backup created', description: 'A backup copy of the vault was written.' },
+  'fork.detected': {
+    title: 'Fork detected',
+    description: 'A trusted workstation showed two histories that cannot both be true; its bundle was refused and both signed checkpoints are kept as evidence.',
+  },
 };

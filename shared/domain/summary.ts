@@ -128,6 +128,10 @@ export function summarizeEntry(header: SummaryHeader, body: unknown): string {
     }
     case 'backup.created':
       return `Backup created${isRecord(b.checkpoint) && typeof b.checkpoint.size === 'number' ? ` (${count(b.checkpoint.size)})` : ''}`;
+    case 'fork.detected': {
+      const signer = isRecord(b.signer) ? (clip(b.signer.name, 40) ?? clip(b.signer.fingerprint, 40)) : undefined;
+      return `Fork detected: ${signer ?? WITHHELD} showed two inconsistent histories; its bundle was refused`;
+    }
     default:
       return `Entry of unknown kind ${header.kind}`;
   }

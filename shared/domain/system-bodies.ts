@@ -174,5 +174,12 @@ export function systemBodyDefs() {
         checkpoint: checkpoint(),
       }),
     ),
+    'fork.detected': def(
+      'fork.detected', z.strictObject({
+        signer: signer(),
+        held: field('Checkpoint held', 'The signed checkpoint this vault already held from that workstation.', checkpoint()),
+        presented: field('Checkpoint presented', 'The signed checkpoint of the refused bundle, inconsistent with the one held.', checkpoint()),
+      }),
+    ),
   };
 }

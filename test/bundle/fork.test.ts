@@ -99,7 +99,12 @@ describe('a copied vault used twice', () => {
     expect(result.verdict.problems.map((p) => p.code)).toEqual(['E_FORK']);
     expect(result.changed).toBe(false);
     expect(result.forkRecorded).toBe(true);
-    expect(receiver.size).toBe(size);
+    // Nothing of the bundle is stored; the local log records the fork, once.
+    expect(receiver.size).toBe(size + 1);
+    const [audit] = receiver.list({ kind: 'fork.detected' }).items;
+    expect(receiver.get(audit!.id).body).toMatchObject({ held: { size: original.size }, presented: { size: forked.size } });
+    await importBundle(receiver, forked.out, { accept: true });
+    expect(receiver.list({ kind: 'fork.detected' }).total).toBe(1);
 
     const listing = trustList(receiver);
     expect(listing.forks).toHaveLength(1);

@@ -240,6 +240,7 @@ describe('system kinds', () => {
     'bundle.exported': { form: 'armored', recipients: [{ name: 'HQ', ageRecipient: AGE }], entryCount: 3, checkpoint: CHECKPOINT },
     'bundle.imported': { signer: { fingerprint: 'abcd' }, form: 'binary', verdict: 'verified', entryCount: 3, checkpoint: CHECKPOINT },
     'backup.created': { checkpoint: CHECKPOINT },
+    'fork.detected': { signer: { name: 'HQ', fingerprint: 'abcd' }, held: CHECKPOINT, presented: { ...CHECKPOINT, size: 13 } },
   };
 
   it.each(SYSTEM_ENTRY_KINDS)('accepts a %s body and refuses an unknown field in it', (kind) => {

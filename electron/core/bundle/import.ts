@@ -216,16 +216,26 @@ function storeForkEvidence(vault: Vault, keys: RowKeys, run: VerificationResult,
   const { fingerprint: _f, receivedAt: _r, ...heldCheckpoint } = held;
   return vault
     .database()
-    .transaction(() =>
-      recordFork(vault, keys, {
+    .transaction(() => {
+      const presented = signedCheckpointOf(run);
+      const recorded = recordFork(vault, keys, {
         origin: run.head!.origin,
         fingerprint: run.signer!.fingerprint,
         name: run.signer!.name,
         detectedAt: now,
         held: heldCheckpoint,
-        presented: signedCheckpointOf(run),
+        presented,
         proof: conflict.proof ?? null,
-      }),
-    )
+      });
+      // The log is its own audit trail: a fork is recorded there too, once.
+      if (recorded) {
+        vault.appendSystem('fork.detected', {
+          signer: { ...(run.signer!.name ? { name: run.signer!.name } : {}), fingerprint: run.signer!.fingerprint },
+          held: { origin: run.head!.origin, size: heldCheckpoint.size, root: heldCheckpoint.root },
+          presented: { origin: run.head!.origin, size: presented.size, root: presented.root },
+        });
+      }
+      return recorded;
+    })
     .immediate();
 }
