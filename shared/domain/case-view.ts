@@ -650,24 +650,37 @@ export interface CaseCounts {
   byStatus: Record<CaseStatus, number>;
 }
 
+/** What the counts need to know of one case. */
+export interface CaseTally {
+  status: CaseStatus;
+  outcome: CaseView['outcome'];
+  /** Its overdue follow-ups (none for a closed case). */
+  overdueFollowUps: number;
+}
+
 /** The counts the dashboard shows at a glance. */
 export function caseCounts(views: readonly CaseView[], now: Date | number): CaseCounts {
+  return countCases(views.map((v) => ({ status: v.status, outcome: v.outcome, overdueFollowUps: overdueFollowUps(v, now).length })));
+}
+
+/** The same counts from a tally of each case (the case list keeps rows, not whole views). */
+export function countCases(cases: readonly CaseTally[]): CaseCounts {
   const byStatus = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0])) as Record<CaseStatus, number>;
   let warned = 0;
   let waived = 0;
   let overdue = 0;
   let casesWithOverdue = 0;
-  for (const view of views) {
-    byStatus[view.status]++;
-    if (view.outcome === 'warned') warned++;
-    if (view.outcome === 'waived') waived++;
-    const n = overdueFollowUps(view, now).length;
+  for (const c of cases) {
+    byStatus[c.status]++;
+    if (c.outcome === 'warned') warned++;
+    if (c.outcome === 'waived') waived++;
+    const n = c.status === 'closed' ? 0 : c.overdueFollowUps;
     overdue += n;
     if (n > 0) casesWithOverdue++;
   }
   return {
-    total: views.length,
-    open: views.length - byStatus.closed,
+    total: cases.length,
+    open: cases.length - byStatus.closed,
     awaitingDecision: byStatus.open + byStatus.assessed,
     awaitingApproval: byStatus['awaiting-approval'],
     warningPending: byStatus['warning-pending'],

@@ -6,10 +6,11 @@
  */
 import {
   CASE_STATUS_INFO,
-  CASE_STATUSES,
   DEFAULT_POLICY,
+  countCases,
   overdueFollowUps,
   policyLabel,
+  type CaseCounts,
   type CaseStatus,
   type CaseView,
 } from '../../../shared/domain';
@@ -218,54 +219,11 @@ export function filterAndSort(rows: readonly CaseRow[], filter: CaseFilter, sort
   return rows.filter((r) => matchesFilter(r, filter, words)).sort(compareRows(sort));
 }
 
-export interface RowCounts {
-  total: number;
-  open: number;
-  awaitingDecision: number;
-  awaitingApproval: number;
-  warningPending: number;
-  warned: number;
-  waived: number;
-  escalated: number;
-  closed: number;
-  overdueFollowUps: number;
-  casesWithOverdue: number;
-  byStatus: Record<CaseStatus, number>;
+/** The counts at a glance, by the domain's own definitions. */
+export function countRows(rows: readonly CaseRow[]): CaseCounts {
+  return countCases(rows.map((r) => ({ status: r.status, outcome: r.outcome, overdueFollowUps: r.overdue })));
 }
 
-/** The counts at a glance; the same definitions as the domain's caseCounts. */
-export function countRows(rows: readonly CaseRow[]): RowCounts {
-  const byStatus = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0])) as Record<CaseStatus, number>;
-  let warned = 0;
-  let waived = 0;
-  let overdue = 0;
-  let casesWithOverdue = 0;
-  for (const r of rows) {
-    byStatus[r.status]++;
-    if (r.outcome === 'warned') warned++;
-    if (r.outcome === 'waived') waived++;
-    if (r.status !== 'closed' && r.overdue > 0) {
-      overdue += r.overdue;
-      casesWithOverdue++;
-    }
-  }
-  return {
-    total: rows.length,
-    open: rows.length - byStatus.closed,
-    awaitingDecision: byStatus.open + byStatus.assessed,
-    awaitingApproval: byStatus['awaiting-approval'],
-    warningPending: byStatus['warning-pending'],
-    warned,
-    waived,
-    escalated: byStatus.escalated,
-    closed: byStatus.closed,
-    overdueFollowUps: overdue,
-    casesWithOverdue,
-    byStatus,
-  };
-}
-
-/** The number of filters set (search aside), for "3 filters" and a "Clear" button. */
 export function activeFilterCount(filter: CaseFilter): number {
   let n = 0;
   if (filter.status !== 'any') n++;
