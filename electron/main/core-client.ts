@@ -5,7 +5,7 @@
  * stops (a crash, an out-of-memory kill) every waiting call fails and the vault is locked,
  * since its keys died with it.
  */
-import { fail, type IpcResult, type LockReason, type ProgressEvent } from '../../shared/ipc';
+import { fail, type IpcResult, type LockReason, type ProgressEvent, type TearlineEvent } from '../../shared/ipc';
 import { FromCoreSchema, type ToCore } from '../host/messages';
 
 /** What the main process needs of Electron's UtilityProcess. */
@@ -20,6 +20,34 @@ export interface CoreClientListener {
   onProgress(event: ProgressEvent): void;
   onLocked(reason: LockReason): void;
   onUnlocked(): void;
+}
+
+/**
+ * How the main process reacts to the core's events: activity keeps the vault from idling
+ * into a lock, and a lock also clears what we put on the clipboard. The app and the test
+ * harness both use this, so the harness cannot drift from what the app does.
+ */
+export function coreEventListener(deps: {
+  autoLock: { activity(): void; start(): void; stop(): void };
+  clipboard: { clearIfUnchanged(): unknown };
+  broadcast(event: TearlineEvent): void;
+}): CoreClientListener {
+  return {
+    onProgress: (event) => {
+      // A long operation in progress is activity: the vault does not lock under it.
+      deps.autoLock.activity();
+      deps.broadcast(event);
+    },
+    onUnlocked: () => {
+      deps.autoLock.start();
+      deps.broadcast({ type: 'unlocked' });
+    },
+    onLocked: (reason) => {
+      deps.autoLock.stop();
+      deps.clipboard.clearIfUnchanged();
+      deps.broadcast({ type: 'locked', reason });
+    },
+  };
 }
 
 export interface CallExtras {

@@ -12,7 +12,7 @@ import { APP_ENTRY_URL, APP_SCHEME, type TearlineEvent } from '../../shared/ipc'
 import { coreArgv } from '../host/messages';
 import { AutoLock, lockOnPowerEvents } from './auto-lock';
 import { ClipboardGuard } from './clipboard';
-import { CoreClient } from './core-client';
+import { CoreClient, coreEventListener } from './core-client';
 import { coreForkOptions } from './core-spawn';
 import { chooseFile } from './dialogs';
 import { createDispatcher, installIpc, sendEvent } from './ipc';
@@ -88,22 +88,7 @@ function start(): void {
         coreArgv({ vaultPath, ...(existsSync(native) ? { nativeBinding: native } : {}) }),
         coreForkOptions(process.env),
       ),
-    {
-      onProgress: (event) => {
-        // A long operation in progress is activity: the vault does not lock under it.
-        autoLock.activity();
-        broadcast(event);
-      },
-      onUnlocked: () => {
-        autoLock.start();
-        broadcast({ type: 'unlocked' });
-      },
-      onLocked: (reason) => {
-        autoLock.stop();
-        guard.clearIfUnchanged();
-        broadcast({ type: 'locked', reason });
-      },
-    },
+    coreEventListener({ autoLock, clipboard: guard, broadcast }),
   );
   lockOnPowerEvents(powerMonitor, (reason) => core.lock(reason));
 

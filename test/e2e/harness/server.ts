@@ -35,7 +35,7 @@ import {
 } from '../../../shared/ipc';
 import { AutoLock } from '../../../electron/main/auto-lock';
 import { ClipboardGuard, type ClipboardLike } from '../../../electron/main/clipboard';
-import { CoreClient } from '../../../electron/main/core-client';
+import { CoreClient, coreEventListener } from '../../../electron/main/core-client';
 import type { InvokeContext } from '../../../electron/main/ipc';
 import { createMainHandlers } from '../../../electron/main/main-handlers';
 import { SECURITY_HEADERS, serveApp } from '../../../electron/main/protocol';
@@ -138,21 +138,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       thread = spawnCoreThread(coreScript, { vaultPath }, log);
       return thread;
     },
-    {
-      onProgress: (event) => {
-        autoLock.activity();
-        broadcast(event);
-      },
-      onUnlocked: () => {
-        autoLock.start();
-        broadcast({ type: 'unlocked' });
-      },
-      onLocked: (reason) => {
-        autoLock.stop();
-        guard.clearIfUnchanged();
-        broadcast({ type: 'locked', reason });
-      },
-    },
+    coreEventListener({ autoLock, clipboard: guard, broadcast }),
   );
   const dialogs = new DialogDouble(filesDir, options.dialogs ?? 'cancel');
   const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
