@@ -73,7 +73,7 @@ export function buildProgram(): Command {
       const page = await withVault(opts, (vault) =>
         vault.list({ kind: opts.kind, caseId: opts.case, search: opts.search, limit: opts.limit, offset: opts.offset, order: opts.desc ? 'desc' : 'asc' }),
       );
-      if (opts.json) printJson(page.items.map(({ search: _search, ...rest }) => rest));
+      if (opts.json) printJson(page.items);
       else printLines([...page.items.map(formatListLine), `${page.total} entr${page.total === 1 ? 'y' : 'ies'}${page.items.length < page.total ? ` (${page.items.length} shown)` : ''}`]);
     });
 
@@ -129,7 +129,7 @@ export function buildProgram(): Command {
     .action(async (opts: VaultOpts & { newPassphraseFile?: string; kdf?: KdfLevel }) => {
       await withVault(opts, async (vault) => {
         const next = await readPassphrase({ env: 'TEARLINE_NEW_PASSPHRASE', file: opts.newPassphraseFile, prompt: 'New passphrase: ', confirm: true });
-        vault.changePassphrase(next, opts.kdf);
+        await vault.changePassphrase(next, opts.kdf);
       });
       printLines(['Passphrase changed.']);
     });

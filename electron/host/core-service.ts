@@ -178,13 +178,13 @@ export class CoreService implements CoreMethods {
     return null;
   }
 
-  changePassphrase(request: ParsedRequestOf<'changePassphrase'>, { op }: CallContext): null {
+  async changePassphrase(request: ParsedRequestOf<'changePassphrase'>, { op }: CallContext): Promise<null> {
     const vault = this.unlocked();
     op.report({ phase: 'kdf', done: 0, total: 2 });
-    vault.verifyPassphrase(request.current);
+    await vault.verifyPassphrase(request.current);
     op.check();
     op.report({ phase: 'kdf', done: 1, total: 2 });
-    vault.changePassphrase(request.next, request.kdf);
+    await vault.changePassphrase(request.next, request.kdf);
     op.report({ phase: 'kdf', done: 2, total: 2 });
     return null;
   }
@@ -210,9 +210,7 @@ export class CoreService implements CoreMethods {
   }
 
   listEntries(request: ParsedRequestOf<'listEntries'>): ResponseOf<'listEntries'> {
-    const page = this.unlocked().list(request);
-    // The search text is an index, not a record: it stays in the core.
-    return { total: page.total, items: page.items.map(({ search: _search, ...entry }) => entry) };
+    return this.unlocked().list(request);
   }
 
   getEntry(request: ParsedRequestOf<'getEntry'>): ResponseOf<'getEntry'> {

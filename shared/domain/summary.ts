@@ -28,9 +28,25 @@ function policyOf(header: SummaryHeader): Policy {
 /** The first line of a text, whitespace collapsed, cut to `max` characters. */
 export function clip(value: unknown, max = 80): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const oneLine = value.replace(/\s+/g, ' ').trim();
-  if (oneLine === '') return undefined;
-  return oneLine.length > max ? oneLine.slice(0, max - 1).trimEnd() + '…' : oneLine;
+  // Every entry indexed is summarised, and its text may run to thousands of characters of
+  // which at most `max` are kept. Collapsing a prefix gives a prefix of the collapsed whole
+  // (a run cut at the end still collapses to one space), so when a prefix already yields
+  // more than `max` characters, the result is the same as from the whole text.
+  const bound = 4 * max + 16;
+  if (value.length > bound) {
+    const head = oneLine(value.slice(0, bound));
+    if (head.length > max) return head.slice(0, max - 1).trimEnd() + '…';
+  }
+  const line = oneLine(value);
+  if (line === '') return undefined;
+  return line.length > max ? line.slice(0, max - 1).trimEnd() + '…' : line;
+}
+
+/** Whitespace other than a lone space: only a text that has some needs the replace, which costs a match per space. */
+const NEEDS_COLLAPSE = /[^\S ]|\s\s/;
+
+function oneLine(text: string): string {
+  return (NEEDS_COLLAPSE.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
 }
 
 export function shortId(id: unknown): string {
@@ -154,8 +170,11 @@ export function searchText(header: SummaryHeader, body: unknown): string {
   if (isRecord(body)) {
     const hidden = isEntryKind(header.kind) ? sensitiveFieldSet(header.kind) : new Set(Object.keys(body));
     const labels = labelIndex(policyOf(header));
-    for (const [key, value] of Object.entries(body)) {
-      if (!hidden.has(key)) collectText(value, parts, labels);
+    // Keys in sorted order at every level, as in the stored canonical JSON: the text must be
+    // the same whether it is built from a body as written or from the decrypted record,
+    // because the unlock's sealed index blocks are checked against the entries.
+    for (const key of Object.keys(body).sort()) {
+      if (!hidden.has(key)) collectText(body[key], parts, labels);
     }
   }
   return parts.join('\n').toLowerCase();
@@ -169,7 +188,7 @@ function collectText(value: unknown, out: string[], labels: ReadonlyMap<string, 
   } else if (Array.isArray(value)) {
     for (const item of value) collectText(item, out, labels);
   } else if (isRecord(value)) {
-    for (const item of Object.values(value)) collectText(item, out, labels);
+    for (const key of Object.keys(value).sort()) collectText(value[key], out, labels);
   }
 }
 

@@ -37,6 +37,34 @@ export function commitFieldJson(hash: HashFn, name: string, salt: Uint8Array, va
 
 const encoder = new TextEncoder();
 
+const namePrefixes = new Map<string, Uint8Array>();
+
+/**
+ * The input of `commitFieldJson` as parts to be written back to back (texts as UTF-8), for
+ * a hash that takes its message in parts: `u32be(len(name)) ‖ name` comes memoised, since
+ * a body's field names recur in every entry.
+ */
+export function fieldCommitmentParts(name: string, salt: Uint8Array, valueJson: string): [Uint8Array, Uint8Array, Uint8Array, string] {
+  if (salt.length !== FIELD_SALT_BYTES) throw new Error('field salt must be 32 bytes');
+  let prefix = namePrefixes.get(name);
+  if (!prefix) {
+    const bytes = utf8(name);
+    prefix = new Uint8Array(4 + bytes.length);
+    new DataView(prefix.buffer).setUint32(0, bytes.length, false);
+    prefix.set(bytes, 4);
+    // Names are those of the body schemas; the bound only matters to a caller that is not.
+    if (namePrefixes.size < 1024) namePrefixes.set(name, prefix);
+  }
+  return [FIELD_DOMAIN, salt, prefix, valueJson];
+}
+
+/** The leaf hash's input as parts: 0x00, then the header's canonical JSON as UTF-8. */
+export function leafParts(headerJson: string): [Uint8Array, string] {
+  return [LEAF_PREFIX, headerJson];
+}
+
+const LEAF_PREFIX = new Uint8Array([0x00]);
+
 export function leafData(header: EntryHeader): Uint8Array {
   return canonicalJsonBytes(header);
 }

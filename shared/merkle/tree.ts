@@ -4,7 +4,7 @@
  */
 import { TearlineError } from '../errors';
 import { HASH_LENGTH, emptyRoot, type HashFn } from './hash';
-import { bitLength, isTreeIndex, splitPoint } from './tree-math';
+import { bitLength, isPowerOfTwo, isTreeIndex, splitPoint } from './tree-math';
 
 /** Hashes a level's buffer starts with room for; it doubles when full. */
 const INITIAL_CAPACITY = 256;
@@ -69,6 +69,13 @@ export class MerkleTree {
     this.#size = size;
   }
 
+  /** The leaf hashes [start, end), back to back, as a fresh array. */
+  leafHashes(start: number, end: number): Uint8Array {
+    this.#checkSize(end);
+    if (!isTreeIndex(start) || start > end) throw new TearlineError('E_USAGE', `no leaves from ${String(start)} to ${end}`);
+    return this.#levels[0]!.slice(start * HASH_LENGTH, end * HASH_LENGTH);
+  }
+
   leafHash(index: number): Uint8Array {
     this.#checkIndex(index, this.#size);
     return this.#levels[0]!.slice(index * HASH_LENGTH, (index + 1) * HASH_LENGTH);
@@ -79,6 +86,18 @@ export class MerkleTree {
     this.#checkSize(size);
     // Copied with new Uint8Array: the hash may have returned a Buffer, whose slice() is a view.
     return size === 0 ? new Uint8Array(this.#emptyRoot) : this.#subtreeHash(0, size);
+  }
+
+  /**
+   * MTH(D[start:start+width]) of a complete, aligned subtree (`width` a power of two,
+   * `start` a multiple of it): one stored hash, no hashing. The vault binds each sealed
+   * index block to the subtree of the entries it summarises.
+   */
+  alignedRoot(start: number, width: number): Uint8Array {
+    if (!isPowerOfTwo(width) || !isTreeIndex(start) || start % width !== 0 || start + width > this.#size) {
+      throw new TearlineError('E_USAGE', `no complete subtree of ${String(width)} leaves at ${String(start)} in a log of ${this.#size}`);
+    }
+    return this.#subtreeHash(start, start + width);
   }
 
   /** PATH(index, D[0:size]) of RFC 9162 2.1.3.1, from the leaf's sibling up to the root's child. */

@@ -84,7 +84,7 @@ describe('vault life cycle', () => {
     const rowsBefore = before.prepare('SELECT idx, ct FROM entries ORDER BY idx').all();
     before.close();
     const v2 = await Vault.open(p, PASS);
-    v2.changePassphrase('a new and different passphrase');
+    await v2.changePassphrase('a new and different passphrase');
     v2.close();
     const db = new Database(p);
     const rowsAfter = db.prepare('SELECT idx, ct FROM entries ORDER BY idx').all();

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { TearlineError } from '../../../shared/errors';
 import { sodium } from './sodium';
+import { argon2idInWorker } from './kdf-instance';
 
 export const KDF_LEVELS = ['interactive', 'moderate', 'sensitive'] as const;
 export type KdfLevel = (typeof KDF_LEVELS)[number];
@@ -42,8 +43,20 @@ export function checkKdfFloor(params: KdfParams): void {
   }
 }
 
-export function deriveKek(passphrase: Uint8Array, params: KdfParams, salt: Uint8Array): Uint8Array {
+/**
+ * Runs in a worker with its own libsodium (kdf-instance.ts), so that Argon2id's memory is
+ * given back afterwards. If no worker can be started, the shared instance derives the same
+ * key; the only cost is that its memory then stays grown.
+ */
+export async function deriveKek(passphrase: Uint8Array, params: KdfParams, salt: Uint8Array): Promise<Uint8Array> {
   checkKdfFloor(params);
-  const s = sodium();
-  return s.crypto_pwhash(32, passphrase, salt, params.opslimit, params.memlimit, s.crypto_pwhash_ALG_ARGON2ID13);
+  let key: Uint8Array | undefined;
+  try {
+    key = await argon2idInWorker(32, passphrase, salt, params.opslimit, params.memlimit);
+  } catch {
+    const s = sodium();
+    return s.crypto_pwhash(32, passphrase, salt, params.opslimit, params.memlimit, s.crypto_pwhash_ALG_ARGON2ID13);
+  }
+  if (!key) throw new TearlineError('E_INTERNAL', `Argon2id could not allocate its ${Math.round(params.memlimit / 1048576)} MiB of memory`);
+  return key;
 }

@@ -25,3 +25,19 @@ export function randomBytes(length: number): Uint8Array {
   used += length;
   return out;
 }
+
+/** Fills `out` with fresh random bytes from the pool, without allocating (an entry's salts). */
+export function randomFill(out: Uint8Array): void {
+  const length = out.length;
+  if (length > POOL_BYTES / 4) {
+    randomFillSync(out);
+    return;
+  }
+  if (used + length > pool.length) {
+    pool = randomFillSync(new Uint8Array(POOL_BYTES));
+    used = 0;
+  }
+  out.set(pool.subarray(used, used + length));
+  pool.fill(0, used, used + length);
+  used += length;
+}

@@ -1,8 +1,13 @@
 /**
- * The in-memory index built at unlock from the decrypted log. Nothing of it is ever
- * written to disk: listing, filtering and searching 100k entries happen here, in
- * memory, which is why unlock decrypts every entry once.
+ * The in-memory index of the unlocked log: listing, filtering and searching 100k entries
+ * happen here, in memory. It reaches the disk only sealed, as index blocks
+ * (index-block.ts), so that an unlock does not have to decrypt every entry to rebuild it.
+ * The search text is kept apart, as bytes (search-text.ts).
  */
+import { searchText, summarizeEntry } from '../../../shared/domain';
+import type { EntryRecord } from './entry-record';
+import { SearchText } from './search-text';
+
 export interface IndexedEntry {
   index: number;
   id: string;
@@ -11,6 +16,10 @@ export interface IndexedEntry {
   ts: string;
   author: string;
   summary: string;
+}
+
+/** An entry as it goes into the index: with the text a search matches. */
+export interface IndexRecord extends IndexedEntry {
   /** Lowercase text a search matches; never contains sensitive fields. */
   search: string;
 }
@@ -39,6 +48,7 @@ export class EntryIndex {
   private readonly byCase = new Map<string, number[]>();
 
   private readonly strings = new Map<string, string>();
+  private readonly search = new SearchText();
 
   private intern(value: string): string {
     const known = this.strings.get(value);
@@ -51,22 +61,26 @@ export class EntryIndex {
     return this.entries.length;
   }
 
-  add(entry: IndexedEntry): void {
-    if (entry.index !== this.entries.length) throw new Error('entry index out of order');
-    // Authors and kinds repeat across nearly every entry: keep one copy of each string.
-    entry.author = this.intern(entry.author);
-    entry.kind = this.intern(entry.kind);
-    this.entries.push(entry);
-    this.byId.set(entry.id, entry.index);
-    if (entry.caseId !== null) {
-      const list = this.byCase.get(entry.caseId);
-      if (list) list.push(entry.index);
-      else this.byCase.set(entry.caseId, [entry.index]);
-    }
+  add(record: IndexRecord): void {
+    this.addEntry(record);
+    this.search.append(record.search);
+  }
+
+  /** A whole index block: its entries and their search texts as UTF-8, back to back. */
+  addBlock(entries: readonly IndexedEntry[], searchBytes: Uint8Array, searchLengths: ArrayLike<number>): void {
+    if (entries[0]?.index !== this.entries.length) throw new Error('entry index out of order');
+    this.search.appendChunk(searchBytes, searchLengths);
+    for (const e of entries) this.addEntry(e);
+  }
+
+  /** Entry i's search text as UTF-8 (a view). */
+  searchBytes(index: number): Uint8Array {
+    return this.search.bytesOf(index);
   }
 
   /** Drops entries from `size` on: used when a write transaction rolls back. */
   truncate(size: number): void {
+    this.search.truncate(size);
     while (this.entries.length > size) {
       const e = this.entries.pop()!;
       this.byId.delete(e.id);
@@ -75,6 +89,36 @@ export class EntryIndex {
         list.pop();
         if (list.length === 0) this.byCase.delete(e.caseId);
       }
+    }
+  }
+
+  /** Lets go of everything, zeroing the search text. */
+  clear(): void {
+    this.search.wipe();
+    this.entries.length = 0;
+    this.byId.clear();
+    this.byCase.clear();
+  }
+
+  private addEntry(entry: IndexedEntry): void {
+    if (entry.index !== this.entries.length) throw new Error('entry index out of order');
+    // A fresh object of one shape (never the record, which carries its search text), with
+    // one copy of each author and kind: they repeat across nearly every entry.
+    const e: IndexedEntry = {
+      index: entry.index,
+      id: entry.id,
+      kind: this.intern(entry.kind),
+      caseId: entry.caseId,
+      ts: entry.ts,
+      author: this.intern(entry.author),
+      summary: entry.summary,
+    };
+    this.entries.push(e);
+    this.byId.set(e.id, e.index);
+    if (e.caseId !== null) {
+      const list = this.byCase.get(e.caseId);
+      if (list) list.push(e.index);
+      else this.byCase.set(e.caseId, [e.index]);
     }
   }
 
@@ -96,7 +140,7 @@ export class EntryIndex {
 
   query(q: EntryQuery): EntryPage {
     const kinds = q.kind === undefined ? undefined : new Set(Array.isArray(q.kind) ? q.kind : [q.kind]);
-    const terms = (q.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const terms = (q.search ?? '').toLowerCase().split(/\s+/).filter(Boolean).map((t) => Buffer.from(t, 'utf8'));
     const source: readonly number[] | undefined = q.caseId !== undefined ? this.caseIndexes(q.caseId) : undefined;
     const count = source ? source.length : this.entries.length;
     const desc = q.order === 'desc';
@@ -104,16 +148,54 @@ export class EntryIndex {
     const limit = q.limit === undefined ? Infinity : Math.max(0, q.limit);
     const items: IndexedEntry[] = [];
     let total = 0;
+    // Over many candidates, one pass over the text per term; over a case's few, each entry.
+    let counts: Uint16Array | undefined;
+    if (terms.length > 0 && count > 2 * 1024) {
+      counts = new Uint16Array(this.entries.length);
+      for (const t of terms) this.search.countMatches(t, counts);
+    }
+    const matches = (i: number): boolean =>
+      terms.length === 0 || (counts ? counts[i] === terms.length : terms.every((t) => this.search.contains(i, t)));
     for (let k = 0; k < count; k++) {
       const pos = desc ? count - 1 - k : k;
       const e = this.entries[source ? source[pos]! : pos]!;
       if (kinds && !kinds.has(e.kind)) continue;
       if (q.from !== undefined && e.ts < q.from) continue;
       if (q.to !== undefined && e.ts > q.to) continue;
-      if (terms.length > 0 && !terms.every((t) => e.search.includes(t))) continue;
+      if (!matches(e.index)) continue;
       if (total >= offset && items.length < limit) items.push(e);
       total++;
     }
     return { total, items };
   }
+}
+
+/**
+ * The index record of a decrypted entry. `keep`: the record goes into the index and must
+ * not hold on to the fields its strings were cut from (the integrity check, which only
+ * compares, skips that copy).
+ */
+export function indexedEntryOf(idx: number, record: EntryRecord, keep = true): IndexRecord {
+  const h = record.header;
+  const own = keep ? ownCopy : (text: string) => text;
+  return {
+    index: idx,
+    id: h.id,
+    kind: h.kind,
+    caseId: h.caseId,
+    ts: h.ts,
+    author: h.author,
+    summary: own(summarizeEntry(h, record.body)),
+    // Turned into bytes as soon as it is indexed: no need to copy it first.
+    search: searchText(h, record.body),
+  };
+}
+
+/**
+ * A string that holds only its own characters. A summary cut from a long field can be a
+ * slice that keeps the whole field alive; over 100k index entries that doubled the
+ * memory an unlocked vault needs.
+ */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }

@@ -6,11 +6,11 @@
  */
 import { z } from 'zod';
 import { canonicalJson } from '../../../shared/canonical-json';
-import { concatBytes, fromHex, fromUtf8, toBase64, toHex, u64be, utf8 } from '../../../shared/bytes';
-import { commitFieldJson, leafHashOfJson, FIELD_SALT_BYTES, EntryHeaderSchema, type EntryHeader } from '../../../shared/entry';
-import { open, seal, type BulkOpener } from '../crypto/aead';
-import { sha256 } from '../crypto/hash';
-import { randomBytes } from '../crypto/random';
+import { concatBytes, fromHex, fromUtf8, u64be, utf8 } from '../../../shared/bytes';
+import { fieldCommitmentParts, leafParts, FIELD_SALT_BYTES, EntryHeaderSchema, type EntryHeader } from '../../../shared/entry';
+import { open, type BulkOpener } from '../crypto/aead';
+import { sha256Each, sha256Parts, type BulkSealer, type Part } from '../crypto/bulk-seal';
+import { randomFill } from '../crypto/random';
 
 export interface EntryRecord {
   header: EntryHeader;
@@ -47,38 +47,142 @@ export function entryAd(vaultId: string, idx: number, leaf: Uint8Array): Uint8Ar
 /**
  * Commits every top-level body field with a fresh salt, and returns the complete record
  * with its leaf hash and the plaintext to seal. Each field's canonical JSON is written
- * once and reused for its commitment and for the sealed body: appends are bounded by
- * this serialisation, not by the cryptography.
+ * once and reused for its commitment and for the sealed body, and none of the texts is
+ * encoded to bytes here: the hashing and the sealing write them into libsodium's memory
+ * directly. The parts are shared/entry's, so the commitments and the leaf are those of
+ * `commitFieldJson` and `leafHashOfJson`, byte for byte.
  */
 export function buildRecord(head: Omit<EntryHeader, 'fields'>, body: Record<string, unknown>): BuiltRecord {
+  const names: string[] = [];
+  for (const name of Object.keys(body).sort()) if (body[name] !== undefined) names.push(name);
+  const n = names.length;
+  // Scratch reused from entry to entry (an entry's salts are drawn from the pool at once),
+  // wiped once the salts and commitments are text.
+  if (saltScratch.length < FIELD_SALT_BYTES * n) {
+    saltScratch = new Uint8Array(FIELD_SALT_BYTES * n * 2);
+    digestScratch = new Uint8Array(HASH_BYTES * n * 2);
+  }
+  const random = saltScratch.subarray(0, FIELD_SALT_BYTES * n);
+  const digests = digestScratch.subarray(0, HASH_BYTES * n);
+  randomFill(random);
+  const inputs: Part[][] = [];
+  let bodyJson = '';
+  for (let i = 0; i < n; i++) {
+    const name = names[i]!;
+    const json = canonicalJson(body[name]);
+    inputs.push(fieldCommitmentParts(name, random.subarray(i * FIELD_SALT_BYTES, (i + 1) * FIELD_SALT_BYTES), json));
+    bodyJson += (i === 0 ? '' : ',') + jsonKey(name) + ':' + json;
+  }
+  sha256Each(inputs, digests);
+  const text = hexAndBase64(digests, random);
+  random.fill(0);
+  digests.fill(0);
   const fields: Record<string, string> = {};
   const salts: Record<string, string> = {};
-  const parts: string[] = [];
-  for (const name of Object.keys(body).sort()) {
-    const value = body[name];
-    if (value === undefined) continue;
-    const json = canonicalJson(value);
-    const salt = randomBytes(FIELD_SALT_BYTES);
-    fields[name] = toHex(commitFieldJson(sha256, name, salt, json));
-    salts[name] = toBase64(salt);
-    parts.push(JSON.stringify(name) + ':' + json);
+  // The two maps' canonical JSON is written here as they are filled: the names are sorted,
+  // and hex and base64 need no escaping. A unit test holds this to canonicalJson.
+  let fieldsJson = '';
+  let saltsJson = '';
+  for (let i = 0; i < n; i++) {
+    const name = names[i]!;
+    const commitment = text.substring(i * HEX_CHARS, (i + 1) * HEX_CHARS);
+    const salt = text.substring(n * HEX_CHARS + i * BASE64_CHARS, n * HEX_CHARS + (i + 1) * BASE64_CHARS);
+    fields[name] = commitment;
+    salts[name] = salt;
+    const key = (i === 0 ? '' : ',') + jsonKey(name) + ':"';
+    fieldsJson += key + commitment + '"';
+    saltsJson += key + salt + '"';
   }
-  // Built with its keys in canonical order, so canonicalJson takes its native path.
   const header: EntryHeader = { author: head.author, caseId: head.caseId, fields, id: head.id, kind: head.kind, policy: head.policy, ts: head.ts, v: head.v };
-  const headerJson = canonicalJson(header);
-  const plaintext = `{"b":{${parts.join(',')}},"h":${headerJson},"s":${canonicalJson(salts)}}`;
-  return { record: { header, body, salts }, leaf: leafHashOfJson(sha256, headerJson), plaintext: utf8(plaintext) };
+  // Canonical: the header's keys in sorted order, and its other values are strings, null
+  // and the format version, whose canonical JSON is what JSON.stringify writes.
+  const headerJson =
+    `{"author":${JSON.stringify(head.author)},"caseId":${JSON.stringify(head.caseId)},"fields":{${fieldsJson}},` +
+    `"id":${JSON.stringify(head.id)},"kind":${JSON.stringify(head.kind)},"policy":${JSON.stringify(head.policy)},"ts":${JSON.stringify(head.ts)},"v":${JSON.stringify(head.v)}}`;
+  const plaintext = `{"b":{${bodyJson}},"h":${headerJson},"s":{${saltsJson}}}`;
+  return { record: { header, body, salts }, leaf: sha256Parts(leafParts(headerJson)), plaintext };
+}
+
+const jsonKeys = new Map<string, string>();
+
+/** A field name as a JSON string; the same few names recur in every entry. */
+function jsonKey(name: string): string {
+  let key = jsonKeys.get(name);
+  if (key === undefined) {
+    key = JSON.stringify(name);
+    if (jsonKeys.size < 1024) jsonKeys.set(name, key);
+  }
+  return key;
+}
+
+const HASH_BYTES = 32;
+let saltScratch = new Uint8Array(FIELD_SALT_BYTES * 16);
+let digestScratch = new Uint8Array(HASH_BYTES * 16);
+const HEX_CHARS = 2 * HASH_BYTES;
+const BASE64_CHARS = 4 * Math.ceil(FIELD_SALT_BYTES / 3);
+const HEX_DIGITS = utf8('0123456789abcdef');
+const BASE64_DIGITS = utf8('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+const latin1 = new TextDecoder('latin1');
+let textScratch = new Uint8Array(0);
+
+/**
+ * Every commitment as lowercase hex, then every salt as padded base64 (what shared/bytes's
+ * toHex and toBase64 give), decoded as one string that the header and the salts take
+ * substrings of. Built a character pair at a time, as shared/bytes builds them, each was a
+ * deep chain of strings that JSON.stringify had to flatten, which cost more than
+ * serialising the whole body.
+ */
+function hexAndBase64(digests: Uint8Array, salts: Uint8Array): string {
+  const length = (digests.length / HASH_BYTES) * HEX_CHARS + (salts.length / FIELD_SALT_BYTES) * BASE64_CHARS;
+  if (textScratch.length < length) textScratch = new Uint8Array(Math.max(length, 2048));
+  const out = textScratch;
+  let at = 0;
+  for (let i = 0; i < digests.length; i++) {
+    out[at++] = HEX_DIGITS[digests[i]! >> 4]!;
+    out[at++] = HEX_DIGITS[digests[i]! & 15]!;
+  }
+  for (let s = 0; s < salts.length; s += FIELD_SALT_BYTES) {
+    const end = s + FIELD_SALT_BYTES;
+    let i = s;
+    for (; i + 2 < end; i += 3) {
+      const v = (salts[i]! << 16) | (salts[i + 1]! << 8) | salts[i + 2]!;
+      out[at++] = BASE64_DIGITS[v >> 18]!;
+      out[at++] = BASE64_DIGITS[(v >> 12) & 63]!;
+      out[at++] = BASE64_DIGITS[(v >> 6) & 63]!;
+      out[at++] = BASE64_DIGITS[v & 63]!;
+    }
+    const rest = end - i;
+    if (rest > 0) {
+      const v = (salts[i]! << 16) | (rest === 2 ? salts[i + 1]! << 8 : 0);
+      out[at++] = BASE64_DIGITS[v >> 18]!;
+      out[at++] = BASE64_DIGITS[(v >> 12) & 63]!;
+      out[at++] = rest === 2 ? BASE64_DIGITS[(v >> 6) & 63]! : 0x3d;
+      out[at++] = 0x3d;
+    }
+  }
+  const text = latin1.decode(out.subarray(0, at));
+  // The salts are secret until their fields are disclosed.
+  out.fill(0, 0, at);
+  return text;
 }
 
 export interface BuiltRecord {
   record: EntryRecord;
   leaf: Uint8Array;
-  /** The canonical JSON of `{h, b, s}`, as sealed. */
-  plaintext: Uint8Array;
+  /** The canonical JSON of `{h, b, s}`, as sealed (UTF-8). */
+  plaintext: string;
 }
 
-export function sealRecord(key: Uint8Array, vaultId: string, idx: number, built: BuiltRecord): SealedRow {
-  const sealed = seal(key, built.plaintext, entryAd(vaultId, idx, built.leaf));
+/** u64be(idx) of the associated data, rewritten for every row sealed (it is copied at once). */
+const adIndexBytes = new Uint8Array(8);
+const adIndex = new DataView(adIndexBytes.buffer);
+
+/** Seals a built record in its place; `sealer` holds the vault's entries key for a whole batch. */
+export function sealRecord(sealer: BulkSealer, vaultId: string, idx: number, built: BuiltRecord): SealedRow {
+  if (!Number.isSafeInteger(idx) || idx < 0) throw new Error('an entry index must be a safe non-negative integer');
+  adIndex.setUint32(0, Math.floor(idx / 2 ** 32), false);
+  adIndex.setUint32(4, idx >>> 0, false);
+  const sealed = sealer.seal([built.plaintext], [AD_DOMAIN, uuidBytes(vaultId), adIndexBytes, built.leaf]);
   return { idx, leaf: built.leaf, nonce: sealed.nonce, ct: sealed.ciphertext };
 }
 

@@ -17,6 +17,8 @@ export const SUBKEY = {
   entries: 1,
   secrets: 2,
   records: 3,
+  /** Sealed index blocks (log/index-block.ts). */
+  index: 4,
 } as const;
 const KDF_CONTEXT = 'tlvault1';
 
@@ -29,8 +31,8 @@ export function deriveSubkey(master: Uint8Array, purpose: keyof typeof SUBKEY): 
 }
 
 /** nonce ‖ ciphertext, bound to the exact header bytes. */
-export function wrapMasterKey(master: Uint8Array, passphrase: Uint8Array, kdf: KdfParams, headerBytes: Uint8Array): Uint8Array {
-  const kek = deriveKek(passphrase, kdf, fromBase64(kdf.salt));
+export async function wrapMasterKey(master: Uint8Array, passphrase: Uint8Array, kdf: KdfParams, headerBytes: Uint8Array): Promise<Uint8Array> {
+  const kek = await deriveKek(passphrase, kdf, fromBase64(kdf.salt));
   try {
     const sealed = seal(kek, master, headerBytes);
     return concatBytes(sealed.nonce, sealed.ciphertext);
@@ -39,8 +41,8 @@ export function wrapMasterKey(master: Uint8Array, passphrase: Uint8Array, kdf: K
   }
 }
 
-export function unwrapMasterKey(wrapped: Uint8Array, passphrase: Uint8Array, kdf: KdfParams, headerBytes: Uint8Array): Uint8Array {
-  const kek = deriveKek(passphrase, kdf, fromBase64(kdf.salt));
+export async function unwrapMasterKey(wrapped: Uint8Array, passphrase: Uint8Array, kdf: KdfParams, headerBytes: Uint8Array): Promise<Uint8Array> {
+  const kek = await deriveKek(passphrase, kdf, fromBase64(kdf.salt));
   try {
     const master = open(kek, { nonce: wrapped.subarray(0, 24), ciphertext: wrapped.subarray(24) }, headerBytes);
     if (!master || master.length !== MASTER_KEY_BYTES) {

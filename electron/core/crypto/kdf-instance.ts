@@ -1,0 +1,74 @@
+/**
+ * Argon2id in a worker thread with a libsodium instance of its own, ended after each
+ * derivation.
+ *
+ * Argon2id makes libsodium's WebAssembly memory grow to the memory limit of the vault's
+ * KDF (256 MiB by default, 1 GiB for "sensitive"), and WebAssembly memory never shrinks.
+ * Run in the shared instance, one unlock would leave the core process holding that much
+ * for as long as it runs, on top of the index; a second instance in this thread is not
+ * freed either (libsodium's loader keeps it reachable). Ending a worker frees its whole
+ * heap, memory and all. It also keeps the thread that owns the vault responsive while
+ * the KDF runs.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+const requireCjs = createRequire(typeof __filename === 'string' ? __filename : `${process.cwd()}/package.json`);
+
+// Plain CommonJS evaluated by the worker: the worker needs no file of its own, so the same
+// code runs from the TypeScript sources, the bundled CLI and the packaged app. It is handed
+// the absolute path of the same libsodium build the rest of the core uses.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const lib = require(workerData.libsodium);
+lib.ready.then(() => {
+  if (lib._sodium_init() < 0) throw new Error('libsodium did not initialise');
+  const { length, passphrase, salt, opslimit, memlimit } = workerData;
+  const out = lib._malloc(length);
+  const pass = lib._malloc(Math.max(1, passphrase.length));
+  const saltPtr = lib._malloc(salt.length);
+  lib.HEAPU8.set(passphrase, pass);
+  lib.HEAPU8.set(salt, saltPtr);
+  passphrase.fill(0);
+  const rc = lib._crypto_pwhash(out, length, 0, pass, passphrase.length, 0, saltPtr, opslimit, 0, memlimit, lib._crypto_pwhash_alg_argon2id13());
+  const key = rc === 0 ? lib.HEAPU8.slice(out, out + length) : null;
+  lib.HEAPU8.fill(0, out, out + length);
+  lib.HEAPU8.fill(0, pass, pass + passphrase.length);
+  parentPort.postMessage(key, key ? [key.buffer] : []);
+}).catch((error) => parentPort.postMessage({ error: String(error && error.message || error) }));
+`;
+
+/** Argon2id13 → `length` bytes; undefined if libsodium refuses the parameters (out of memory). */
+export async function argon2idInWorker(length: number, passphrase: Uint8Array, salt: Uint8Array, opslimit: number, memlimit: number): Promise<Uint8Array | undefined> {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    // A copy of the passphrase goes to the worker, which wipes it once it is in libsodium's memory.
+    workerData: { libsodium: libsodiumPath(), length, passphrase: new Uint8Array(passphrase), salt, opslimit, memlimit },
+    // Argon2id's memory is WebAssembly memory, outside these limits; the worker's own heap is small.
+    resourceLimits: { maxOldGenerationSizeMb: 64 },
+  });
+  try {
+    const reply = await new Promise<unknown>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the key derivation stopped (exit ${code})`)));
+    });
+    if (reply instanceof Uint8Array) return reply;
+    if (reply === null) return undefined;
+    throw new Error(`the key derivation failed: ${(reply as { error?: string }).error ?? 'no result'}`);
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/**
+ * The file the worker loads. In the packaged app the module sits in app.asar, which a
+ * worker thread may not be able to read; electron-builder.yml unpacks it next to the
+ * archive, and the worker is given that plain path.
+ */
+function libsodiumPath(): string {
+  const file = requireCjs.resolve('libsodium-sumo');
+  const unpacked = file.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+  return unpacked !== file && existsSync(unpacked) ? unpacked : file;
+}

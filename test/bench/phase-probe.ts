@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Vault } from '../../electron/core/vault/vault';
+import { verifyVault } from '../../electron/core/log/integrity';
+const file = process.argv[2]!; const mode = process.argv[3]!;
+const words = 'threat route convoy embassy market bridge harbour station courier meeting warning assessment'.split(' ');
+function body(i: number) {
+  let text = '';
+  for (let k = 0; text.length < 620; k++) text += words[(i * 7 + k * 3) % words.length] + ' ';
+  return { threatType: i % 3 === 0 ? 'kidnapping' : 'intentional-killing', targetKind: 'person',
+    intendedVictim: { description: `Intended victim number ${i}, a public official`, usPerson: 'unknown' },
+    summary: `Case ${i}: ${text.trim()}`, warningText: 'Credible information indicates a plan to harm you. Change your routine and contact the police.',
+    marking: 'TLP:AMBER', sourceProtection: { notes: `Source reporting ${i}, handle with care.` } };
+}
+const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const mem = () => { const m = process.memoryUsage(); const g = globalThis as { gc?: () => void }; const before = Math.round(m.heapUsed/1e6); g.gc?.(); const a = process.memoryUsage(); return { rss: Math.round(m.rss/1e6), heapTotal: Math.round(m.heapTotal/1e6), heap: before, heapAfterGc: Math.round(a.heapUsed/1e6), ext: Math.round(a.external/1e6), ab: Math.round(a.arrayBuffers/1e6) }; };
+if (mode === 'create') {
+  const v = existsSync(file) ? await Vault.open(file, 'benchmark passphrase') : await Vault.create(file, 'benchmark passphrase', { kdf: 'interactive' });
+  const n = Number(process.argv[4] ?? 100000);
+  for (let done = 0; done < n; done += 10000) {
+    const drafts = Array.from({ length: 10000 }, (_, k) => ({ kind: 'case.opened', body: body(done + k) }));
+    const t = performance.now(); v.append(drafts); console.log('batch', done, Math.round(10000 / ((performance.now() - t) / 1000)), '/s', rss(), JSON.stringify(mem()));
+  }
+  v.close(); console.log('after append maxRSS', rss());
+} else {
+  const t = performance.now(); const c0 = process.cpuUsage();
+  const v = await Vault.open(file, 'benchmark passphrase');
+  const c1 = process.cpuUsage(c0);
+  console.log('unlock ms', Math.round(performance.now() - t), 'cpu ms', Math.round((c1.user + c1.system) / 1000), 'maxRSS', rss(), JSON.stringify(mem()));
+  if (mode === 'verify') { const t1 = performance.now(); const r = verifyVault(v); console.log('verify', r.ok, Math.round(performance.now() - t1), 'maxRSS', rss(), JSON.stringify(mem())); }
+  v.close();
+}
