@@ -24,7 +24,9 @@ if (mode === 'create') {
   v.close(); console.log('after append maxRSS', rss());
 } else {
   const t = performance.now(); const c0 = process.cpuUsage();
-  const v = await Vault.open(file, 'benchmark passphrase');
+  let kdfEnd = 0;
+  const v = await Vault.open(file, 'benchmark passphrase', { onProgress: (p) => { if (p.phase === 'kdf' && p.done === 1) kdfEnd = performance.now(); } });
+  console.log('beyond kdf ms', Math.round(performance.now() - kdfEnd));
   const c1 = process.cpuUsage(c0);
   console.log('unlock ms', Math.round(performance.now() - t), 'cpu ms', Math.round((c1.user + c1.system) / 1000), 'maxRSS', rss(), JSON.stringify(mem()));
   if (mode === 'verify') { const t1 = performance.now(); const r = verifyVault(v); console.log('verify', r.ok, Math.round(performance.now() - t1), 'maxRSS', rss(), JSON.stringify(mem())); }

@@ -29,6 +29,10 @@ function body(i: number) {
   };
 }
 
+function peakRssMB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -59,6 +63,7 @@ try {
     appendMs += ms;
   }
   vault.close();
+  const appendPeakRssMB = peakRssMB();
 
   let kdfStart = 0;
   let kdfMs = 0;
@@ -70,6 +75,7 @@ try {
     },
   });
   const unlockMs = performance.now() - t0;
+  const unlockPeakRssMB = peakRssMB();
 
   const listMs = time(() => opened.list({ limit: 100, order: 'desc' }));
   const listKindMs = time(() => opened.list({ kind: 'case.opened', limit: 100 }));
@@ -96,7 +102,10 @@ try {
       searchCommonMs: +searchMs.toFixed(2),
       searchRareMs: +searchRareMs.toFixed(2),
       verifyMs: Math.round(verifyMs),
-      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      peakRssMB: peakRssMB(),
+      // The process's peak so far, after each phase (it only ever rises).
+      peakRssAfterAppendMB: appendPeakRssMB,
+      peakRssAfterUnlockMB: unlockPeakRssMB,
     }) + '\n',
   );
 } finally {

@@ -172,6 +172,28 @@ describe('sealed index blocks', () => {
     expect(report.problems[0]).toMatchObject({ what: 'entry', index: at });
   });
 
+  it('a batch that fails half-way leaves the log, the index and the blocks as they were', async () => {
+    const p = copy('rollback.tearline', (db) =>
+      db.exec(`CREATE TRIGGER fail_midway BEFORE INSERT ON entries WHEN NEW.idx = ${3 * BLOCK_ENTRIES + 2} BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`),
+    );
+    const v = await Vault.open(p, PASS);
+    try {
+      // Crosses the end of block 2 before it fails: block 2's sealing must be undone too.
+      expect(() => v.append(drafts(SIZE - 1, 3 * BLOCK_ENTRIES + 10, 'doomed'))).toThrow(/simulated failure/);
+      expect(v.size).toBe(SIZE);
+      expect(v.list({ search: 'doomed' }).total).toBe(0);
+      expect(v.list({}).items.map((e) => ({ ...e }))).toEqual(expected);
+      const added = v.append(drafts(SIZE - 1, SIZE + 2, 'kept'));
+      expect(added.map((e) => e.index)).toEqual([SIZE, SIZE + 1, SIZE + 2]);
+      expect(v.list({ search: 'kept' }).items.map((e) => e.index)).toEqual([SIZE, SIZE + 1, SIZE + 2]);
+    } finally {
+      v.close();
+    }
+    expect(blockCount(p)).toBe(2);
+    const report = await inspect(p);
+    expect(report).toMatchObject({ ok: true, size: SIZE + 3 });
+  });
+
   it('a changed leaf row under a block: reading the entry fails, and verify finds it', async () => {
     const p = copy('changed-leaf.tearline', (db) => {
       const r = db.prepare('SELECT leaf FROM entries WHERE idx = 10').get() as { leaf: Buffer };

@@ -10,15 +10,8 @@
  * heap, memory and all. It also keeps the thread that owns the vault responsive while
  * the KDF runs.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { startSodiumWorker } from './sodium-worker';
 
-const requireCjs = createRequire(typeof __filename === 'string' ? __filename : `${process.cwd()}/package.json`);
-
-// Plain CommonJS evaluated by the worker: the worker needs no file of its own, so the same
-// code runs from the TypeScript sources, the bundled CLI and the packaged app. It is handed
-// the absolute path of the same libsodium build the rest of the core uses.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const lib = require(workerData.libsodium);
@@ -41,13 +34,8 @@ lib.ready.then(() => {
 
 /** Argon2id13 → `length` bytes; undefined if libsodium refuses the parameters (out of memory). */
 export async function argon2idInWorker(length: number, passphrase: Uint8Array, salt: Uint8Array, opslimit: number, memlimit: number): Promise<Uint8Array | undefined> {
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    // A copy of the passphrase goes to the worker, which wipes it once it is in libsodium's memory.
-    workerData: { libsodium: libsodiumPath(), length, passphrase: new Uint8Array(passphrase), salt, opslimit, memlimit },
-    // Argon2id's memory is WebAssembly memory, outside these limits; the worker's own heap is small.
-    resourceLimits: { maxOldGenerationSizeMb: 64 },
-  });
+  // A copy of the passphrase goes to the worker, which wipes it once it is in libsodium's memory.
+  const worker = startSodiumWorker(WORKER_SOURCE, { length, passphrase: new Uint8Array(passphrase), salt, opslimit, memlimit });
   try {
     const reply = await new Promise<unknown>((resolve, reject) => {
       worker.once('message', resolve);
@@ -62,13 +50,3 @@ export async function argon2idInWorker(length: number, passphrase: Uint8Array, s
   }
 }
 
-/**
- * The file the worker loads. In the packaged app the module sits in app.asar, which a
- * worker thread may not be able to read; electron-builder.yml unpacks it next to the
- * archive, and the worker is given that plain path.
- */
-function libsodiumPath(): string {
-  const file = requireCjs.resolve('libsodium-sumo');
-  const unpacked = file.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
-  return unpacked !== file && existsSync(unpacked) ? unpacked : file;
-}

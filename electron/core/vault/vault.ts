@@ -30,6 +30,7 @@ import {
 } from '../../../shared/domain';
 import { bulkOpener, open as openSealed, seal, wipe, type BulkOpener } from '../crypto/aead';
 import { bulkSealer } from '../crypto/bulk-seal';
+import { startParallelOpener } from '../crypto/opener-worker';
 import { kdfLimits, type KdfLevel, type KdfParams } from '../crypto/kdf';
 import { sha256 } from '../crypto/hash';
 import { loadSodium, sodium } from '../crypto/sodium';
@@ -38,7 +39,7 @@ import { bech32Encode } from '../../../shared/codec/bech32';
 import { SOFTWARE_VERSION } from '../version';
 import { newEntryId, newVaultId } from '../ids';
 import { buildRecord, openRow, sealRecord, type EntryRecord, type SealedRow } from '../log/entry-record';
-import { EntryIndex, indexedEntryOf, type EntryPage, type EntryQuery, type IndexedEntry, type IndexRecord } from '../log/entry-index';
+import { EntryIndex, indexedEntryOf, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
 import { BLOCK_ENTRIES, decodeIndexBlock, encodeIndexBlock, indexBlockAd, type DecodedBlock } from '../log/index-block';
 import type Database from 'better-sqlite3';
 import { mapSqliteError, openDb, type Db } from './vault-db';
@@ -258,7 +259,7 @@ export class Vault {
       } finally {
         wipe(secrets);
       }
-      vault.load(options);
+      await vault.load(options);
       return vault;
     } catch (error) {
       if (vault) vault.close();
@@ -423,48 +424,49 @@ export class Vault {
     const keys = this.workstation();
     const author = toBase64(keys.edPublicKey);
     const startSize = this.size;
-    const rows: SealedRow[] = [];
-    const indexed: IndexRecord[] = [];
+    const appended: AppendedEntry[] = [];
     const sealer = bulkSealer(this.entriesKey!);
+    const insert = db.prepare('INSERT INTO entries (idx, leaf, nonce, ct) VALUES (?, ?, ?, ?)');
+    const insertCp = db.prepare('INSERT INTO checkpoints (size, root, sig) VALUES (?, ?, ?)');
+    const putHead = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     // Formatting a date costs more than a tenth of sealing an entry; a batch writes many
     // entries within each millisecond, which all get the same text.
     let lastMs = NaN;
     let ts = '';
     try {
-      for (const p of prepared) {
-        const idx = startSize + rows.length;
-        const ms = Date.now();
-        if (ms !== lastMs) {
-          lastMs = ms;
-          ts = new Date(ms).toISOString();
-        }
-        const built = buildRecord({ v: 1, id: p.id, kind: p.kind as EntryKind, policy: p.policy, author, ts, caseId: p.caseId }, p.body);
-        this.tree.append(built.leaf);
-        rows.push(sealRecord(sealer, this.header.vaultId, idx, built));
-        indexed.push(indexedEntryOf(idx, built.record));
-      }
-      const size = this.tree.size;
-      const root = this.tree.root(size);
-      const signature = signDetached(keys, checkpointBytes({ origin: this.origin, size, root }));
-      const insert = db.prepare('INSERT INTO entries (idx, leaf, nonce, ct) VALUES (?, ?, ?, ?)');
-      const insertCp = db.prepare('INSERT INTO checkpoints (size, root, sig) VALUES (?, ?, ?)');
-      const head = this.sealHead(size, root);
-      const blocks = this.sealCompletedBlocks(startSize, indexed);
-      const putHead = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+      // Each entry is written as soon as it is sealed, inside the one transaction, and goes
+      // into the index (and its search text out of the heap) at once: a batch of 10k no
+      // longer keeps every record and ciphertext alive until the end. A failure anywhere
+      // rolls the transaction back, and the tree and the index are cut back below.
       db.transaction(() => {
-        for (const r of rows) insert.run(r.idx, r.leaf, r.nonce, r.ct);
-        this.storeBlocks(blocks);
-        insertCp.run(size, root, signature);
-        putHead.run(META.head, head);
+        for (const p of prepared) {
+          const idx = startSize + appended.length;
+          const ms = Date.now();
+          if (ms !== lastMs) {
+            lastMs = ms;
+            ts = new Date(ms).toISOString();
+          }
+          const built = buildRecord({ v: 1, id: p.id, kind: p.kind as EntryKind, policy: p.policy, author, ts, caseId: p.caseId }, p.body);
+          this.tree.append(built.leaf);
+          const row = sealRecord(sealer, this.header.vaultId, idx, built);
+          insert.run(row.idx, row.leaf, row.nonce, row.ct);
+          this.index.add(indexedEntryOf(idx, built.record));
+          appended.push({ id: p.id, index: idx, kind: p.kind, caseId: p.caseId });
+        }
+        const size = this.tree.size;
+        const root = this.tree.root(size);
+        this.storeBlocks(this.sealCompletedBlocks(startSize));
+        insertCp.run(size, root, signDetached(keys, checkpointBytes({ origin: this.origin, size, root })));
+        putHead.run(META.head, this.sealHead(size, root));
       }).immediate();
     } catch (error) {
       this.tree.truncate(startSize);
+      this.index.truncate(startSize);
       throw mapSqliteError(error, 'the entries were not written');
     } finally {
       sealer.dispose();
     }
-    for (const e of indexed) this.index.add(e);
-    return indexed.map((e) => ({ id: e.id, index: e.index, kind: e.kind, caseId: e.caseId }));
+    return appended;
   }
 
   private checkCaseRef(body: Record<string, unknown>, pending: Map<string, { kind: string }>, external?: ExternalEntries): string {
@@ -646,27 +648,21 @@ export class Vault {
     return JSON.parse(fromUtf8(plain)) as { size: number; root: string };
   }
 
-  /**
-   * Seals the index blocks that the entries from `startSize` on complete. `added` holds
-   * those entries' index records, not yet in the index (the transaction may still fail).
-   */
-  private sealCompletedBlocks(startSize: number, added: readonly IndexRecord[]): SealedBlock[] {
+  /** Seals the index blocks that the entries from `startSize` on complete (they are in the index). */
+  private sealCompletedBlocks(startSize: number): SealedBlock[] {
     const out: SealedBlock[] = [];
-    const size = startSize + added.length;
-    for (let block = Math.floor(startSize / BLOCK_ENTRIES); (block + 1) * BLOCK_ENTRIES <= size; block++) {
-      const first = block * BLOCK_ENTRIES;
-      const entries: IndexedEntry[] = [];
-      for (let i = first; i < first + BLOCK_ENTRIES; i++) entries.push(i < startSize ? this.index.at(i)! : added[i - startSize]!);
-      const searchOf = (k: number): Uint8Array => (first + k < startSize ? this.index.searchBytes(first + k) : utf8(added[first + k - startSize]!.search));
-      out.push(this.sealBlock(block, entries, searchOf));
-    }
+    for (let block = Math.floor(startSize / BLOCK_ENTRIES); (block + 1) * BLOCK_ENTRIES <= this.size; block++) out.push(this.sealIndexedBlock(block));
     return out;
   }
 
-  private sealBlock(block: number, entries: readonly IndexedEntry[], searchOf: (k: number) => Uint8Array): SealedBlock {
+  /** Seals a complete block of the index as it is in memory. */
+  private sealIndexedBlock(block: number): SealedBlock {
     const first = block * BLOCK_ENTRIES;
-    const ad = indexBlockAd(this.vaultIdBytes, block, this.tree.alignedRoot(first, BLOCK_ENTRIES));
-    const sealed = seal(this.indexKey!, encodeIndexBlock(entries, searchOf), ad);
+    const entries: IndexedEntry[] = [];
+    for (let i = first; i < first + BLOCK_ENTRIES; i++) entries.push(this.index.at(i)!);
+    const plain = encodeIndexBlock(entries, (k) => this.index.searchBytes(first + k));
+    const sealed = seal(this.indexKey!, plain, this.blockAd(block));
+    plain.fill(0);
     return { block, leaves: this.tree.leafHashes(first, first + BLOCK_ENTRIES), nonce: sealed.nonce, ct: sealed.ciphertext };
   }
 
@@ -685,13 +681,17 @@ export class Vault {
    * a view of the plaintext, which is wiped right after.
    */
   openBlock(block: number, opener: BulkOpener, row: { nonce: Uint8Array; ct: Uint8Array }, use: (decoded: DecodedBlock) => void, tree: MerkleTree = this.tree): boolean {
-    const ad = indexBlockAd(this.vaultIdBytes, block, tree.alignedRoot(block * BLOCK_ENTRIES, BLOCK_ENTRIES));
-    const opened = opener.openWith({ nonce: row.nonce, ciphertext: row.ct }, ad, (plain) => {
+    const opened = opener.openWith({ nonce: row.nonce, ciphertext: row.ct }, this.blockAd(block, tree), (plain) => {
       const decoded = decodeIndexBlock(plain, block * BLOCK_ENTRIES, BLOCK_ENTRIES);
       if (decoded) use(decoded);
       return decoded !== undefined;
     });
     return opened === true;
+  }
+
+  /** A block's associated data: this vault, the block's place, and the subtree of its entries. */
+  private blockAd(block: number, tree: MerkleTree = this.tree): Uint8Array {
+    return indexBlockAd(this.vaultIdBytes, block, tree.alignedRoot(block * BLOCK_ENTRIES, BLOCK_ENTRIES));
   }
 
   /**
@@ -719,7 +719,7 @@ export class Vault {
    * removed or moved fails those checks; a changed ciphertext under a block fails when
    * that entry is read, and in the full integrity check, which decrypts every row.
    */
-  private load(options: OpenOptions): void {
+  private async load(options: OpenOptions): Promise<void> {
     const db = this.requireOpen();
     const report = options.onProgress;
     const damaged = (index: number, reason: string): void => {
@@ -769,18 +769,29 @@ export class Vault {
     // Progress (and with it, a chance to cancel) every 1% of the entries decrypted one by one.
     const step = Math.max(1, Math.floor(size / 100));
     const tick = report && (() => this.index.size % step === 0 && report({ phase: 'decrypt', done: this.index.size, total: size }));
-    const blockOpener = bulkOpener(this.indexKey!);
     const rowOpener = bulkOpener(this.entriesKey!);
+    const blockOpener = blocks > 0 ? await startParallelOpener(this.indexKey!) : undefined;
     try {
+      // Blocks are opened a few ahead, on the worker, while this thread indexes the last.
+      const opening: (Promise<Uint8Array | undefined> | undefined)[] = [];
+      let asked = 0;
       let complete = true;
       for (let block = 0; block < blocks && complete; block++) {
+        for (; asked < blocks && asked < block + BLOCKS_IN_FLIGHT; asked++) {
+          const row = sealedBlock.get(asked) as { nonce: Uint8Array; ct: Uint8Array } | undefined;
+          opening[asked] = row && blockOpener!.open({ nonce: row.nonce, ciphertext: row.ct }, this.blockAd(asked));
+        }
         const first = block * BLOCK_ENTRIES;
-        const row = sealedBlock.get(block) as { nonce: Uint8Array; ct: Uint8Array } | undefined;
-        const opened = row !== undefined && this.openBlock(block, blockOpener, row, (b) => this.index.addBlock(b.entries, b.search, b.searchLengths));
-        if (!opened) {
+        const stored = opening[block] !== undefined;
+        const plain = await opening[block];
+        opening[block] = undefined;
+        const decoded = plain && decodeIndexBlock(plain, first, BLOCK_ENTRIES);
+        if (decoded) this.index.addBlock(decoded.entries, decoded.search, decoded.searchLengths);
+        plain?.fill(0);
+        if (!decoded) {
           // A vault from before index blocks has none: build them from the entries. One
           // that is there but does not open was altered, and is refused like a row.
-          if (row) damaged(first, `index block ${block} does not decrypt in its place`);
+          if (stored) damaged(first, `index block ${block} does not decrypt in its place`);
           complete = this.indexRows(rowOpener, first, first + BLOCK_ENTRIES, damaged, tick);
           if (complete) rebuilt.push(block);
         }
@@ -788,8 +799,8 @@ export class Vault {
       }
       if (complete) this.indexRows(rowOpener, blocks * BLOCK_ENTRIES, size, damaged, tick);
     } finally {
-      blockOpener.dispose();
       rowOpener.dispose();
+      await blockOpener?.close();
     }
     report?.({ phase: 'decrypt', done: this.index.size, total: size });
     if (this.index.size < size) this.tree.truncate(this.index.size);
@@ -815,12 +826,7 @@ export class Vault {
   }
 
   private writeRebuiltBlocks(blocks: readonly number[]): void {
-    const sealed = blocks.map((block) => {
-      const first = block * BLOCK_ENTRIES;
-      const entries: IndexedEntry[] = [];
-      for (let i = first; i < first + BLOCK_ENTRIES; i++) entries.push(this.index.at(i)!);
-      return this.sealBlock(block, entries, (k) => this.index.searchBytes(first + k));
-    });
+    const sealed = blocks.map((block) => this.sealIndexedBlock(block));
     try {
       this.requireOpen().transaction(() => this.storeBlocks(sealed)).immediate();
     } catch {
@@ -829,6 +835,9 @@ export class Vault {
     }
   }
 }
+
+/** Index blocks read and handed to the decrypting worker ahead of the one being indexed. */
+const BLOCKS_IN_FLIGHT = 4;
 
 interface SealedBlock {
   block: number;
