@@ -5,10 +5,10 @@
  * bytes, then the values' JSON, then the body's schema. Nothing is parsed until the bytes
  * it comes from have been tied to the signed root.
  */
-import { toHex, utf8 } from '../bytes';
+import { utf8 } from '../bytes';
 import { TearlineError, type ErrorCode } from '../errors';
 import { EntryHeaderSchema, type EntryHeader } from '../entry';
-import type { HashFn } from '../merkle';
+import { HASH_LENGTH, type HashFn } from '../merkle';
 import { getPolicy, isEntryKind, isSystemKind, refersToCase, validateBody } from '../domain';
 import type { RawEntry } from './framing';
 import type { InclusionVerifier } from './inclusion';
@@ -32,6 +32,11 @@ export interface CheckedEntry {
 
 export interface EntryCheckContext {
   hash: HashFn;
+  /**
+   * SHA-256 of the concatenation of its arguments, for hashing the pieces of a leaf or a
+   * commitment without joining them first; by default, joined and hashed with `hash`.
+   */
+  hashParts?: (...parts: Uint8Array[]) => Uint8Array;
   size: number;
   inclusion: InclusionVerifier;
   /** The index of the previous entry of the bundle, or -1. */
@@ -49,30 +54,76 @@ function nameBytesOf(name: string): Uint8Array {
   return bytes;
 }
 
-/** The commitment of a field over the value's bytes as they stand in the bundle. */
-export function commitRawField(hash: HashFn, name: string, salt: Uint8Array, valueBytes: Uint8Array): Uint8Array {
-  // One buffer and no intermediate copies: this runs for every disclosed field.
-  const nameBytes = nameBytesOf(name);
-  const input = new Uint8Array(FIELD_DOMAIN.length + salt.length + 4 + nameBytes.length + valueBytes.length);
-  let at = 0;
-  input.set(FIELD_DOMAIN, at);
-  at += FIELD_DOMAIN.length;
-  input.set(salt, at);
-  at += salt.length;
-  input[at++] = (nameBytes.length >>> 24) & 255;
-  input[at++] = (nameBytes.length >>> 16) & 255;
-  input[at++] = (nameBytes.length >>> 8) & 255;
-  input[at++] = nameBytes.length & 255;
-  input.set(nameBytes, at);
-  at += nameBytes.length;
-  input.set(valueBytes, at);
-  return hash(input);
+function joinedParts(hash: HashFn): (...parts: Uint8Array[]) => Uint8Array {
+  return (...parts) => {
+    let length = 0;
+    for (const p of parts) length += p.length;
+    const input = new Uint8Array(length);
+    let at = 0;
+    for (const p of parts) {
+      input.set(p, at);
+      at += p.length;
+    }
+    return hash(input);
+  };
 }
 
+/** u32(len(name)) ‖ name, for the names of fields (a handful, cached). */
+const lengthAndNameCache = new Map<string, Uint8Array>();
+
+function lengthAndName(name: string): Uint8Array {
+  let bytes = lengthAndNameCache.get(name);
+  if (!bytes) {
+    const nameBytes = nameBytesOf(name);
+    bytes = new Uint8Array(4 + nameBytes.length);
+    const n = nameBytes.length;
+    bytes[0] = (n >>> 24) & 255;
+    bytes[1] = (n >>> 16) & 255;
+    bytes[2] = (n >>> 8) & 255;
+    bytes[3] = n & 255;
+    bytes.set(nameBytes, 4);
+    if (lengthAndNameCache.size < 1024) lengthAndNameCache.set(name, bytes);
+  }
+  return bytes;
+}
+
+function fieldCommitment(parts: (...parts: Uint8Array[]) => Uint8Array, name: string, salt: Uint8Array, valueBytes: Uint8Array): Uint8Array {
+  return parts(FIELD_DOMAIN, salt, lengthAndName(name), valueBytes);
+}
+
+/** The commitment of a field over the value's bytes as they stand in the bundle. */
+export function commitRawField(hash: HashFn, name: string, salt: Uint8Array, valueBytes: Uint8Array): Uint8Array {
+  return fieldCommitment(joinedParts(hash), name, salt, valueBytes);
+}
+
+const LEAF_PREFIX = new Uint8Array([0]);
+
 export function rawLeafHash(hash: HashFn, headerBytes: Uint8Array): Uint8Array {
-  const input = new Uint8Array(headerBytes.length + 1);
-  input.set(headerBytes, 1);
-  return hash(input);
+  return joinedParts(hash)(LEAF_PREFIX, headerBytes);
+}
+
+const HEX_CODES = new TextEncoder().encode('0123456789abcdef');
+
+/** Whether `hex` is exactly the lowercase hex of `bytes` (the header's form of a commitment). */
+function isHexOf(bytes: Uint8Array, hex: string | undefined): boolean {
+  if (typeof hex !== 'string' || hex.length !== bytes.length * 2) return false;
+  let diff = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    diff |= (hex.charCodeAt(2 * i) ^ HEX_CODES[b >>> 4]!) | (hex.charCodeAt(2 * i + 1) ^ HEX_CODES[b & 15]!);
+  }
+  return diff === 0;
+}
+
+function failure(index: number, code: ErrorCode, message: string, at: string = `entry ${index}`): { problems: Problem[] } {
+  return { problems: [{ code, message: `entry #${index}: ${message}`, at }] };
+}
+
+/** An entry's leaf and field commitments, computed elsewhere (another thread) over the same bytes. */
+export interface EntryHashes {
+  leaf: Uint8Array;
+  /** One per field of the record, in record order. */
+  commitments: readonly Uint8Array[];
 }
 
 /**
@@ -80,43 +131,41 @@ export function rawLeafHash(hash: HashFn, headerBytes: Uint8Array): Uint8Array {
  * (the first failing step ends the checks of this entry: later steps would read what an
  * earlier one could not vouch for).
  */
-export function checkEntry(raw: RawEntry, ctx: EntryCheckContext): { entry?: CheckedEntry; problems: Problem[] } {
-  const where = `entry #${raw.index}`;
-  const fail = (code: ErrorCode, message: string, at: string = `entry ${raw.index}`): { problems: Problem[] } => ({
-    problems: [{ code, message: `${where}: ${message}`, at }],
-  });
+export function checkEntry(raw: RawEntry, ctx: EntryCheckContext, hashes?: EntryHashes): { entry?: CheckedEntry; problems: Problem[] } {
+  if (raw.index <= ctx.previousIndex) return failure(raw.index, 'E_MALFORMED', `indexes must be strictly increasing (after #${ctx.previousIndex})`);
+  if (raw.index >= ctx.size) return failure(raw.index, 'E_MALFORMED', `index is not below the checkpoint size ${ctx.size}`);
 
-  if (raw.index <= ctx.previousIndex) return fail('E_MALFORMED', `indexes must be strictly increasing (after #${ctx.previousIndex})`);
-  if (raw.index >= ctx.size) return fail('E_MALFORMED', `index is not below the checkpoint size ${ctx.size}`);
-
-  const leaf = rawLeafHash(ctx.hash, raw.header);
-  if (!ctx.inclusion.verify(raw.index, leaf, raw.proof)) {
-    return fail('E_BAD_PROOF', 'the inclusion proof does not lead to the signed root');
+  const parts = ctx.hashParts ?? joinedParts(ctx.hash);
+  const leaf = hashes ? hashes.leaf : parts(LEAF_PREFIX, raw.header);
+  if (!ctx.inclusion.verifyFlat(raw.index, leaf, raw.proofBytes, 0, raw.proofBytes.length / HASH_LENGTH)) {
+    return failure(raw.index, 'E_BAD_PROOF', 'the inclusion proof does not lead to the signed root');
   }
 
   const parsedHeader = parseCanonical(raw.header);
-  if (!parsedHeader) return fail('E_INVALID_ENTRY', 'the header is not canonical UTF-8 JSON');
+  if (!parsedHeader) return failure(raw.index, 'E_INVALID_ENTRY', 'the header is not canonical UTF-8 JSON');
   const headerResult = EntryHeaderSchema.safeParse(parsedHeader.value);
   if (!headerResult.success) {
     const issue = headerResult.error.issues[0]!;
-    return fail('E_INVALID_ENTRY', `header.${issue.path.join('.')}: ${issue.message}`);
+    return failure(raw.index, 'E_INVALID_ENTRY', `header.${issue.path.join('.')}: ${issue.message}`);
   }
   // The parsed object itself (validated, and in canonical key order) rather than zod's
   // copy in schema order: it is written again as canonical JSON when it is stored.
   const header = parsedHeader.value as EntryHeader;
-  if (!isEntryKind(header.kind)) return fail('E_INVALID_ENTRY', `unknown entry kind "${header.kind}"`);
+  if (!isEntryKind(header.kind)) return failure(raw.index, 'E_INVALID_ENTRY', `unknown entry kind "${header.kind}"`);
 
   let previousName = '';
   for (const f of raw.fields) {
-    if (f.name <= previousName) return fail('E_MALFORMED', `field ${f.name} is out of order or repeated`);
+    if (f.name <= previousName) return failure(raw.index, 'E_MALFORMED', `field ${f.name} is out of order or repeated`);
     previousName = f.name;
     if (!Object.prototype.hasOwnProperty.call(header.fields, f.name)) {
-      return fail('E_MALFORMED', `field ${f.name} is not committed in the header`);
+      return failure(raw.index, 'E_MALFORMED', `field ${f.name} is not committed in the header`);
     }
   }
-  for (const f of raw.fields) {
-    if (toHex(commitRawField(ctx.hash, f.name, f.salt, f.value)) !== header.fields[f.name]) {
-      return fail('E_BAD_PROOF', `field ${f.name} does not match its commitment`, `entry ${raw.index}.${f.name}`);
+  for (let i = 0; i < raw.fields.length; i++) {
+    const f = raw.fields[i]!;
+    const commitment = hashes?.commitments[i] ?? fieldCommitment(parts, f.name, f.salt, f.value);
+    if (!isHexOf(commitment, header.fields[f.name])) {
+      return failure(raw.index, 'E_BAD_PROOF', `field ${f.name} does not match its commitment`, `entry ${raw.index}.${f.name}`);
     }
   }
 
@@ -124,25 +173,24 @@ export function checkEntry(raw: RawEntry, ctx: EntryCheckContext): { entry?: Che
   const salts: Record<string, Uint8Array> = {};
   for (const f of raw.fields) {
     const parsed = parseCanonical(f.value);
-    if (!parsed) return fail('E_INVALID_ENTRY', `field ${f.name} is not canonical UTF-8 JSON`, `entry ${raw.index}.${f.name}`);
+    if (!parsed) return failure(raw.index, 'E_INVALID_ENTRY', `field ${f.name} is not canonical UTF-8 JSON`, `entry ${raw.index}.${f.name}`);
     body[f.name] = parsed.value;
     salts[f.name] = f.salt;
   }
-  const disclosed = new Set(raw.fields.map((f) => f.name));
-  const withheld = Object.keys(header.fields)
-    .filter((name) => !disclosed.has(name))
-    .sort();
+  const withheld: string[] = [];
+  for (const name in header.fields) if (!Object.prototype.hasOwnProperty.call(body, name)) withheld.push(name);
+  withheld.sort();
 
   try {
     validateBody(header.kind, body, getPolicy(header.policy), { withheld });
   } catch (error) {
     if (error instanceof TearlineError) {
-      return fail('E_INVALID_ENTRY', `${header.id}: ${error.message}`, `entry ${raw.index}${error.at ? '.' + error.at : ''}`);
+      return failure(raw.index, 'E_INVALID_ENTRY', `${header.id}: ${error.message}`, `entry ${raw.index}${error.at ? '.' + error.at : ''}`);
     }
     throw error;
   }
   const caseProblem = caseIdProblem(header, body, withheld);
-  if (caseProblem) return fail('E_INVALID_ENTRY', `${header.id}: ${caseProblem}`);
+  if (caseProblem) return failure(raw.index, 'E_INVALID_ENTRY', `${header.id}: ${caseProblem}`);
 
   return { entry: { index: raw.index, leaf, header, body, salts, withheld }, problems: [] };
 }

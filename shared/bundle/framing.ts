@@ -40,8 +40,28 @@ export interface RawField {
 export interface RawEntry {
   index: number;
   header: Uint8Array;
-  proof: Uint8Array[];
+  /** The proof's hashes, one view each. */
+  readonly proof: Uint8Array[];
+  /** The same hashes as they lie end to end in the record (a view). */
+  proofBytes: Uint8Array;
   fields: RawField[];
+}
+
+// The proof is read as one view of the record: an array of 17 views per entry, which
+// the verifier does not need, is made only when asked for.
+class RawEntryView implements RawEntry {
+  constructor(
+    public index: number,
+    public header: Uint8Array,
+    public proofBytes: Uint8Array,
+    public fields: RawField[],
+  ) {}
+
+  get proof(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let at = 0; at < this.proofBytes.length; at += HASH_BYTES) out.push(this.proofBytes.subarray(at, at + HASH_BYTES));
+    return out;
+  }
 }
 
 function malformed(message: string, at: number): TearlineError {
@@ -310,11 +330,8 @@ export function readEntryValue(b: Uint8Array): RawEntry {
   p += headerLength;
   const proofCount = b[p]!;
   p += 1;
-  const proof: Uint8Array[] = new Array(proofCount);
-  for (let i = 0; i < proofCount; i++) {
-    proof[i] = b.subarray(p, p + HASH_BYTES);
-    p += HASH_BYTES;
-  }
+  const proofBytes = b.subarray(p, p + proofCount * HASH_BYTES);
+  p += proofCount * HASH_BYTES;
   const fieldCount = u16(b, p);
   p += 2;
   const fields: RawField[] = new Array(fieldCount);
@@ -331,7 +348,7 @@ export function readEntryValue(b: Uint8Array): RawEntry {
     fields[f] = { name, salt, value: b.subarray(p, p + valueLength) };
     p += valueLength;
   }
-  return { index, header, proof, fields };
+  return new RawEntryView(index, header, proofBytes, fields);
 }
 
 /** Reads an ENTRY record at `at` (the record header) of an already scanned bundle. */

@@ -21,8 +21,7 @@
  * sibling and the RFC promotes it, shifting both until fn is odd; we apply that promotion
  * before naming the node, so that one subtree always has one coordinate.
  */
-import { equalBytes } from '../bytes';
-import { HASH_LENGTH, nodeHasher, type HashFn } from '../merkle/hash';
+import { HASH_LENGTH, type HashFn } from '../merkle/hash';
 import { isTreeIndex } from '../merkle/tree-math';
 
 const TWO_31 = 2 ** 31;
@@ -33,43 +32,61 @@ const isOdd = (n: number): boolean => (n < TWO_31 ? (n & 1) === 1 : n % 2 === 1)
 const MAX_LEVELS = 64;
 
 export class InclusionVerifier {
-  private readonly node: (left: Uint8Array, right: Uint8Array) => Uint8Array;
+  private readonly hash: HashFn;
   private readonly size: number;
   private readonly root: Uint8Array;
-  // The last accepted path, per level: the path node and its sibling, or nothing.
+  private readonly rootOk: boolean;
+  // The last accepted path, per level: the path node and its sibling (32 bytes each at
+  // level * 32), or nothing. Flat arrays: a proof is checked without allocating.
   private readonly valid = new Uint8Array(MAX_LEVELS);
   private readonly nodeAt = new Float64Array(MAX_LEVELS);
-  private readonly nodeHash: (Uint8Array | undefined)[] = new Array(MAX_LEVELS);
+  private readonly nodeHash = new Uint8Array(MAX_LEVELS * HASH_LENGTH);
   private readonly sibAt = new Float64Array(MAX_LEVELS);
-  private readonly sibHash: (Uint8Array | undefined)[] = new Array(MAX_LEVELS);
+  private readonly sibHash = new Uint8Array(MAX_LEVELS * HASH_LENGTH);
+  // The path of the proof being checked, kept until it is accepted.
+  private readonly walkLevel = new Int32Array(MAX_LEVELS);
+  private readonly walkAt = new Float64Array(MAX_LEVELS);
+  private readonly walkSibAt = new Float64Array(MAX_LEVELS);
+  private readonly walkHash = new Uint8Array(MAX_LEVELS * HASH_LENGTH);
+  private readonly nodeInput = new Uint8Array(1 + 2 * HASH_LENGTH);
   /** SHA-256 calls made, for tests and benchmarks. */
   hashes = 0;
 
   constructor(hash: HashFn, size: number, root: Uint8Array) {
-    const node = nodeHasher(hash);
-    this.node = (l, r) => {
-      this.hashes++;
-      return node(l, r);
-    };
+    this.hash = hash;
     this.size = size;
     this.root = root;
+    this.rootOk = isTreeIndex(size) && size > 0 && isHash(root);
+    this.nodeInput[0] = 0x01;
   }
 
   /** RFC 9162 2.1.3.2: does `proof` lead from `leaf` at `index` to the root? */
   verify(index: number, leaf: Uint8Array, proof: readonly Uint8Array[]): boolean {
+    if (proof.length > MAX_LEVELS) return false;
+    for (const p of proof) if (!isHash(p)) return false;
+    const flat = new Uint8Array(proof.length * HASH_LENGTH);
+    proof.forEach((p, k) => flat.set(p, k * HASH_LENGTH));
+    return this.verifyFlat(index, leaf, flat, 0, proof.length);
+  }
+
+  /**
+   * The same check with the proof as `count` hashes laid end to end in `bytes` from
+   * `offset`, as an ENTRY record carries it.
+   */
+  verifyFlat(index: number, leaf: Uint8Array, bytes: Uint8Array, offset: number, count: number): boolean {
     const size = this.size;
-    if (!isTreeIndex(size) || size === 0 || !isHash(this.root)) return false;
+    if (!this.rootOk) return false;
     // The walk below ends exactly when the proof does only for a proof of the right length
     // (RFC 9162's check on sn), so the length needs no separate computation.
-    if (!isTreeIndex(index) || index >= size || !isHash(leaf) || proof.length > MAX_LEVELS) return false;
-    for (const p of proof) if (!isHash(p)) return false;
+    if (!isTreeIndex(index) || index >= size || !isHash(leaf) || count > MAX_LEVELS) return false;
+    if (!Number.isInteger(offset) || offset < 0 || offset + count * HASH_LENGTH > bytes.length) return false;
 
-    const walked: { level: number; at: number; hash: Uint8Array; sibAt: number; sib: Uint8Array }[] = [];
+    let walked = 0;
     let fn = index;
     let sn = size - 1;
     let level = 0;
     let r = leaf;
-    for (let k = 0; k < proof.length; k++) {
+    for (let k = 0; k < count; k++) {
       if (sn === 0) return false;
       if (fn === sn) {
         while (!isOdd(fn) && fn !== 0) {
@@ -79,32 +96,43 @@ export class InclusionVerifier {
         }
       }
       if (level >= MAX_LEVELS) return false;
-      const p = proof[k]!;
+      const at = offset + k * HASH_LENGTH;
       const sibling = isOdd(fn) ? fn - 1 : fn + 1;
+      this.walkLevel[walked] = level;
+      this.walkAt[walked] = fn;
+      this.walkSibAt[walked] = sibling;
+      this.walkHash.set(r, walked * HASH_LENGTH);
+      walked++;
       const known = this.known(level, fn);
       if (known !== undefined) {
-        if (!equalBytes(known, r)) return false;
-        if (!this.restMatches(k, fn, sn, level, proof)) return false;
-        walked.push({ level, at: fn, hash: r, sibAt: sibling, sib: p });
-        this.remember(walked, level);
+        if (!equal32(known, level * HASH_LENGTH, r, 0)) return false;
+        if (!this.restMatches(k, fn, sn, level, bytes, offset, count)) return false;
+        this.remember(walked, level, bytes, offset);
         return true;
       }
-      walked.push({ level, at: fn, hash: r, sibAt: sibling, sib: p });
-      r = isOdd(fn) ? this.node(p, r) : this.node(r, p);
+      r = isOdd(fn) ? this.node(bytes, at, r, 0) : this.node(r, 0, bytes, at);
       fn = half(fn);
       sn = half(sn);
       level++;
     }
-    if (sn !== 0 || !equalBytes(r, this.root)) return false;
-    this.remember(walked, MAX_LEVELS);
+    if (sn !== 0 || !equal32(r, 0, this.root, 0)) return false;
+    this.remember(walked, MAX_LEVELS, bytes, offset);
     return true;
   }
 
-  /** The remembered value at a coordinate, as a path node or as a sibling. */
+  private node(left: Uint8Array, leftAt: number, right: Uint8Array, rightAt: number): Uint8Array {
+    const input = this.nodeInput;
+    for (let i = 0; i < HASH_LENGTH; i++) input[1 + i] = left[leftAt + i]!;
+    for (let i = 0; i < HASH_LENGTH; i++) input[1 + HASH_LENGTH + i] = right[rightAt + i]!;
+    this.hashes++;
+    return this.hash(input);
+  }
+
+  /** The remembered value at a coordinate, as a path node or as a sibling (its array; the hash is at level * 32). */
   private known(level: number, at: number): Uint8Array | undefined {
     if (this.valid[level] !== 1) return undefined;
-    if (this.nodeAt[level] === at) return this.nodeHash[level];
-    if (this.sibAt[level] === at) return this.sibHash[level];
+    if (this.nodeAt[level] === at) return this.nodeHash;
+    if (this.sibAt[level] === at) return this.sibHash;
     return undefined;
   }
 
@@ -112,8 +140,8 @@ export class InclusionVerifier {
    * From a remembered node on, the way to the root is the remembered path: each remaining
    * proof element must be the sibling remembered at its coordinate.
    */
-  private restMatches(k: number, fn: number, sn: number, level: number, proof: readonly Uint8Array[]): boolean {
-    for (let j = k; j < proof.length; j++) {
+  private restMatches(k: number, fn: number, sn: number, level: number, bytes: Uint8Array, offset: number, count: number): boolean {
+    for (let j = k; j < count; j++) {
       if (sn === 0) return false;
       if (fn === sn) {
         while (!isOdd(fn) && fn !== 0) {
@@ -124,7 +152,7 @@ export class InclusionVerifier {
       }
       if (level >= MAX_LEVELS) return false;
       const expected = this.known(level, isOdd(fn) ? fn - 1 : fn + 1);
-      if (expected === undefined || !equalBytes(expected, proof[j]!)) return false;
+      if (expected === undefined || !equal32(expected, level * HASH_LENGTH, bytes, offset + j * HASH_LENGTH)) return false;
       fn = half(fn);
       sn = half(sn);
       level++;
@@ -135,19 +163,28 @@ export class InclusionVerifier {
   /**
    * Makes the cache exactly the path just accepted: levels up to `through` are replaced
    * (or cleared where the path skipped them by promotion); above it, the accepted path is
-   * the remembered one.
+   * the remembered one. The k-th step of the walk used the k-th proof element as its sibling.
    */
-  private remember(walked: readonly { level: number; at: number; hash: Uint8Array; sibAt: number; sib: Uint8Array }[], through: number): void {
+  private remember(walked: number, through: number, bytes: Uint8Array, offset: number): void {
     const top = Math.min(through, MAX_LEVELS - 1);
     for (let l = 0; l <= top; l++) this.valid[l] = 0;
-    for (const w of walked) {
-      this.valid[w.level] = 1;
-      this.nodeAt[w.level] = w.at;
-      this.nodeHash[w.level] = w.hash.slice();
-      this.sibAt[w.level] = w.sibAt;
-      this.sibHash[w.level] = w.sib.slice();
+    for (let w = 0; w < walked; w++) {
+      const level = this.walkLevel[w]!;
+      const to = level * HASH_LENGTH;
+      this.valid[level] = 1;
+      this.nodeAt[level] = this.walkAt[w]!;
+      this.nodeHash.set(this.walkHash.subarray(w * HASH_LENGTH, (w + 1) * HASH_LENGTH), to);
+      this.sibAt[level] = this.walkSibAt[w]!;
+      const from = offset + w * HASH_LENGTH;
+      this.sibHash.set(bytes.subarray(from, from + HASH_LENGTH), to);
     }
   }
+}
+
+function equal32(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number): boolean {
+  let diff = 0;
+  for (let i = 0; i < HASH_LENGTH; i++) diff |= a[aAt + i]! ^ b[bAt + i]!;
+  return diff === 0;
 }
 
 function isHash(value: unknown): value is Uint8Array {

@@ -39,6 +39,8 @@ export function canonicalBytes(value: unknown): Uint8Array {
 
 /** Parses UTF-8 JSON that must be exactly in canonical form; undefined otherwise. */
 export function parseCanonical(bytes: Uint8Array): { value: unknown } | undefined {
+  // The decoder drops a leading byte-order mark, which canonical JSON never has.
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
   let text: string;
   let value: unknown;
   try {

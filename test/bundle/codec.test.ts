@@ -228,6 +228,7 @@ describe('canonical JSON on the hot path', () => {
     expect(parseCanonical(utf8('{"a":1,"a":2}'))).toBeUndefined();
     expect(parseCanonical(utf8('1.0'))).toBeUndefined();
     expect(parseCanonical(utf8('"\\u0041"'))).toBeUndefined();
+    expect(parseCanonical(utf8('\uFEFF{"a":1}'))).toBeUndefined();
   });
 });
 

@@ -22,12 +22,12 @@ import { withRowKeysAsync, type RowKeys } from '../trust/sealed-rows';
 import type { Vault } from '../vault/vault';
 import { vaultEnvironment } from './environment';
 import type { ImportedRecord } from './imported-store';
-import { loadBundle, type BundleSource, type LoadedBundle } from './input';
+import { loadBundle, type BundleSource, type HashWorkerOption, type LoadedBundle } from './input';
 import type { RunOptions } from './progress';
 import { sizeOf, toSource } from './inspect';
 import { verdictForLoadFailure, verifyLoaded, type VerificationResult } from './verify';
 
-export interface ImportOptions extends RunOptions {
+export interface ImportOptions extends RunOptions, HashWorkerOption {
   /** Store the bundle (`--yes`). Without it, only the verdict is returned. */
   accept: boolean;
   limits?: Partial<BundleLimits>;

@@ -15,9 +15,10 @@ import { fromUtf8, utf8 } from '../../../shared/bytes';
 import { TearlineError } from '../../../shared/errors';
 import { dearmor } from '../../../shared/codec/armor';
 import { ARMOR_LABEL, SIGNATURE_SUFFIX, type BundleForm, type BundleLimits } from '../../../shared/bundle/format';
-import { FrameParser, hasBundleMagic, type FrameHandlers } from '../../../shared/bundle/framing';
+import { FrameParser, hasBundleMagic, type FrameHandlers, type FrameSummary } from '../../../shared/bundle/framing';
 import { AgeDecryptor, ageDearmor, type AgeIdentityInput } from '../formats/age';
 import { createMinisignHasher } from '../formats/minisign';
+import { startHashWorker, type BackgroundHasher } from '../crypto/hash-worker';
 import { CHUNK_BYTES, checkAbort, tick, type BundlePhase, type RunOptions } from './progress';
 
 export interface BundleSource {
@@ -44,9 +45,22 @@ export interface LoadedBundle {
   pass(options?: RunOptions): AsyncGenerator<Uint8Array>;
   /** Whether a second pass reads bytes already in memory (then it need not be hashed again). */
   inMemory: boolean;
+  /**
+   * For a large bundle, the worker that hashed the first pass, kept for the second; whoever
+   * verifies the bundle closes it.
+   */
+  hasher?: BackgroundHasher;
 }
 
-export interface LoadOptions extends RunOptions {
+/** Below this size a hashing worker costs more to start than it saves. */
+export const BACKGROUND_HASH_MIN_BYTES = 4 * 1024 * 1024;
+
+export interface HashWorkerOption {
+  /** A bundle of at least this many bytes is hashed on a worker thread (default BACKGROUND_HASH_MIN_BYTES). */
+  hashWorkerFrom?: number;
+}
+
+export interface LoadOptions extends RunOptions, HashWorkerOption {
   limits: BundleLimits;
   /** Age identities to decrypt with; without any, an encrypted bundle is E_NOT_FOR_US. */
   identities?: AgeIdentityInput[];
@@ -227,22 +241,51 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
   }
 
   // The first pass: framing and the digest of B; HEAD and the signature record kept as bytes.
-  const hasher = createMinisignHasher();
+  // A large bundle is hashed on a second thread while this one reads (and decrypts).
+  const background = inputBytes >= (options.hashWorkerFrom ?? BACKGROUND_HASH_MIN_BYTES) ? await startHashWorker() : undefined;
   let head: Uint8Array | undefined;
   let signatureRecord: Uint8Array | undefined;
-  const parser = new FrameParser(limits, {
-    signed: (bytes) => hasher.update(bytes),
-    head: (value) => {
-      head = value.slice();
-    },
-    signature: (value) => {
-      signatureRecord = value.slice();
-    },
-  });
-  for await (const chunk of pass(options, encrypted ? 'decrypt' : 'read')) parser.push(chunk);
-  const summary = parser.finish();
-  const digest = hasher.digest();
+  try {
+    const hasher = background ? undefined : createMinisignHasher();
+    background?.begin(['blake2b-512']);
+    const parser = new FrameParser(limits, {
+      signed: background ? (bytes) => background.update(bytes) : (bytes) => hasher!.update(bytes),
+      head: (value) => {
+        head = value.slice();
+      },
+      signature: (value) => {
+        signatureRecord = value.slice();
+      },
+    });
+    for await (const chunk of pass(options, encrypted ? 'decrypt' : 'read')) {
+      parser.push(chunk);
+      await background?.settle();
+    }
+    const summary = parser.finish();
+    const digest = background ? (await background.finish())[0]! : hasher!.digest();
+    return finishLoad(source, limits, { sniffed, encrypted, inputBytes, head: head!, summary, digest, signatureRecord, inMemory, pass, background });
+  } catch (error) {
+    background?.close();
+    throw error;
+  }
+}
 
+interface FirstPass {
+  sniffed: SniffedForm;
+  encrypted: boolean;
+  inputBytes: number;
+  head: Uint8Array;
+  summary: FrameSummary;
+  digest: Uint8Array;
+  signatureRecord: Uint8Array | undefined;
+  inMemory: boolean;
+  pass: (o: RunOptions, phase: BundlePhase) => AsyncGenerator<Uint8Array>;
+  background: BackgroundHasher | undefined;
+}
+
+/** The signature (from the SIG record or the detached file) and the loaded bundle. */
+function finishLoad(source: BundleSource, limits: BundleLimits, first: FirstPass): LoadedBundle {
+  const { sniffed, encrypted, inputBytes, head, summary, digest, signatureRecord, inMemory, pass, background } = first;
   let signatureText: string;
   let form: BundleForm;
   if (signatureRecord) {
@@ -263,18 +306,28 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
     form,
     encrypted,
     inputBytes,
-    frame: { head: head!, entryCount: summary.entryCount, payloadEnd: summary.payloadEnd },
+    frame: { head, entryCount: summary.entryCount, payloadEnd: summary.payloadEnd },
     digest,
     signatureText,
     inMemory,
     pass: (o = {}) => pass(o, 'entries'),
+    ...(background ? { hasher: background } : {}),
   };
 }
 
 /** Framing handlers and a pass, for the second reading of a loaded bundle. */
-export async function secondPass(loaded: LoadedBundle, limits: BundleLimits, handlers: FrameHandlers, options: RunOptions): Promise<void> {
+export async function secondPass(
+  loaded: LoadedBundle,
+  limits: BundleLimits,
+  handlers: FrameHandlers,
+  options: RunOptions,
+  afterChunk?: () => Promise<void>,
+): Promise<void> {
   const parser = new FrameParser(limits, handlers);
-  for await (const chunk of loaded.pass({ ...(options.signal ? { signal: options.signal } : {}) })) parser.push(chunk);
+  for await (const chunk of loaded.pass({ ...(options.signal ? { signal: options.signal } : {}) })) {
+    parser.push(chunk);
+    if (afterChunk) await afterChunk();
+  }
   parser.finish();
 }
 

@@ -11,7 +11,7 @@ import type { MinisignPublicKey } from '../formats/minisign';
 import { withRowKeysAsync } from '../trust/sealed-rows';
 import { Vault } from '../vault/vault';
 import { keyEnvironment, vaultEnvironment } from './environment';
-import { loadBundle, type BundleSource } from './input';
+import { loadBundle, type BundleSource, type HashWorkerOption } from './input';
 import { verdictForLoadFailure, verifyLoaded } from './verify';
 import type { RunOptions } from './progress';
 
@@ -20,7 +20,7 @@ export type InspectTarget =
   | Vault
   | { trustKey: string | MinisignPublicKey | { publicKey: Uint8Array; keyId: Uint8Array }; identities?: AgeIdentityInput[] };
 
-export interface InspectOptions extends RunOptions {
+export interface InspectOptions extends RunOptions, HashWorkerOption {
   limits?: Partial<BundleLimits>;
 }
 

@@ -10,16 +10,16 @@
  */
 import { equalBytes, fromHex, toHex } from '../../../shared/bytes';
 import { TearlineError, toErrorInfo } from '../../../shared/errors';
-import { readEntryValue } from '../../../shared/bundle/framing';
+import { readEntryValue, type RawEntry } from '../../../shared/bundle/framing';
 import { DEFAULT_LIMITS, type BundleLimits } from '../../../shared/bundle/format';
 import { parseHead, type BundleHead } from '../../../shared/bundle/head';
 import { parseTrustedComment } from '../../../shared/bundle/trusted-comment';
 import { InclusionVerifier } from '../../../shared/bundle/inclusion';
-import { checkEntry, type CheckedEntry } from '../../../shared/bundle/entry-check';
+import { checkEntry, type CheckedEntry, type EntryHashes } from '../../../shared/bundle/entry-check';
 import { checkConsistencyProofs, relate, type HeldCheckpoint, type RelationResult } from '../../../shared/bundle/relation';
 import { addProblem, emptyVerdict, PREVIEW_LIMIT, type Verdict } from '../../../shared/bundle/verdict';
 import { summarizeEntry } from '../../../shared/domain';
-import { sha256 } from '../crypto/hash';
+import { sha256, sha256Parts } from '../crypto/hash';
 import {
   createMinisignHasher,
   formatMinisignKeyId,
@@ -28,7 +28,9 @@ import {
   type MinisignSignature,
 } from '../formats/minisign';
 import { secondPass, type LoadedBundle } from './input';
+import { EntryBatches } from './entry-batches';
 import { sodium } from '../crypto/sodium';
+import type { HashName } from '../crypto/hash-worker';
 import { ENTRY_BATCH, type RunOptions } from './progress';
 
 /** A key that may have signed the bundle, from the keyring or given by the caller. */
@@ -101,6 +103,14 @@ export function verdictForLoadFailure(error: unknown, bytes: number): Verdict {
 }
 
 export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment, options: VerifyOptions = {}): Promise<VerificationResult> {
+  try {
+    return await verifyWith(loaded, env, options);
+  } finally {
+    loaded.hasher?.close();
+  }
+}
+
+async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options: VerifyOptions): Promise<VerificationResult> {
   const verdict = emptyVerdict(loaded.inputBytes);
   verdict.form = loaded.form;
   verdict.encrypted = loaded.encrypted;
@@ -222,14 +232,21 @@ export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment,
   let done = 0;
   let countNew = 0;
   let countMore = 0;
-  const rehash = loaded.inMemory ? undefined : createMinisignHasher();
+  // The second reading is hashed again (unless it reads memory) and, for an import, with
+  // SHA-256 too: on the first pass's worker when there is one, beside the entry checks.
+  const background = loaded.hasher;
+  const names: HashName[] = [];
+  if (!loaded.inMemory) names.push('blake2b-512');
+  if (options.bundleHash) names.push('sha256');
+  const useBackground = background !== undefined;
+  if (useBackground) background.begin(names);
+  const rehash = loaded.inMemory || useBackground ? undefined : createMinisignHasher();
   const s = sodium();
-  const sha = options.bundleHash ? s.crypto_hash_sha256_init() : undefined;
-  const onEntry = (value: Uint8Array): void => {
-    const raw = readEntryValue(value);
+  const sha = options.bundleHash && !useBackground ? s.crypto_hash_sha256_init() : undefined;
+  const checkRaw = (raw: RawEntry, hashes?: EntryHashes): void => {
     if (done === 0) entries.firstIndex = raw.index;
     entries.lastIndex = raw.index;
-    const checked = checkEntry(raw, { hash: sha256, size: head.checkpoint.size, inclusion, previousIndex });
+    const checked = checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size: head.checkpoint.size, inclusion, previousIndex }, hashes);
     previousIndex = Math.max(previousIndex, raw.index);
     for (const p of checked.problems) addProblem(verdict, p);
     const entry = checked.entry;
@@ -259,30 +276,54 @@ export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment,
     done++;
     if (done % ENTRY_BATCH === 0) options.onProgress?.(done, total, 'entries');
   };
+  const batches = useBackground ? new EntryBatches(background, checkRaw) : undefined;
   try {
     await secondPass(
       loaded,
       limits,
       {
-        ...(rehash || sha
-          ? {
-              signed: (bytes: Uint8Array) => {
-                rehash?.update(bytes);
-                if (sha) s.crypto_hash_sha256_update(sha, bytes);
-              },
-            }
-          : {}),
-        entry: onEntry,
+        ...(useBackground
+          ? names.length > 0
+            ? { signed: (bytes: Uint8Array) => background.update(bytes) }
+            : {}
+          : rehash || sha
+            ? {
+                signed: (bytes: Uint8Array) => {
+                  rehash?.update(bytes);
+                  if (sha) s.crypto_hash_sha256_update(sha, bytes);
+                },
+              }
+            : {}),
+        entry: batches ? (value: Uint8Array) => batches.add(value) : (value: Uint8Array) => checkRaw(readEntryValue(value)),
       },
       options,
+      useBackground
+        ? async () => {
+            await background.settle();
+            await batches!.drain(false);
+          }
+        : undefined,
     );
+    await batches?.drain(true);
   } catch (error) {
+    // As without batches, the entries read before the failure have had their checks.
+    if (batches && error instanceof TearlineError && error.code !== 'E_CANCELLED') await batches.drain(true).catch(() => undefined);
     return stop(result, error);
   }
-  if (rehash && !equalBytes(rehash.digest(), digest)) {
+  let again: Uint8Array | undefined;
+  let shaOfB: Uint8Array | undefined;
+  if (useBackground) {
+    const digests = await background.finish();
+    if (!loaded.inMemory) again = digests[0];
+    if (options.bundleHash) shaOfB = digests[names.indexOf('sha256')];
+  } else {
+    again = rehash?.digest();
+    if (sha) shaOfB = s.crypto_hash_sha256_final(sha);
+  }
+  if (!loaded.inMemory && (again === undefined || !equalBytes(again, digest))) {
     addProblem(verdict, { code: 'E_BAD_SIGNATURE', message: 'the bundle changed while it was being read: what was read is not what was signed' });
   }
-  if (sha) result.bundleHash = toHex(s.crypto_hash_sha256_final(sha));
+  if (shaOfB) result.bundleHash = toHex(shaOfB);
   options.onProgress?.(done, total, 'entries');
   entries.cases = [...cases];
   if (env.entryStatus) {

@@ -1,0 +1,131 @@
+/**
+ * Large bundles are hashed on a worker thread (electron/core/crypto/hash-worker.ts). The
+ * test bundles are small, so these tests lower the threshold to zero and check that the
+ * worker gives the same digests, verdicts and refusals as hashing on the main thread.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../shared/bytes';
+import { DEFAULT_LIMITS } from '../../shared/bundle/format';
+import type { Vault } from '../../electron/core/vault/vault';
+import { loadSodium, sodium } from '../../electron/core/crypto/sodium';
+import { startHashWorker } from '../../electron/core/crypto/hash-worker';
+import { minisignPrehash } from '../../electron/core/formats/minisign';
+import { parseAgeIdentityFile } from '../../electron/core/formats/age';
+import { exportBundle, importBundle, inspectBundle, loadBundle } from '../../electron/core/bundle';
+import { VECTOR_DIR, type VectorCase } from '../../scripts/make-bundle-vectors';
+import { tempDir } from '../helpers/tmp';
+import { addCase, newVault, trust } from './fixtures';
+
+const dir = tempDir('tearline-bundle-worker-');
+let n = 0;
+const file = () => path.join(dir, `w${++n}.bundle`);
+
+let sender: Vault;
+let receiver: Vault;
+
+beforeAll(async () => {
+  await loadSodium();
+  [sender, receiver] = (await Promise.all(['Sender', 'Receiver'].map((name) => newVault(dir, name)))) as [Vault, Vault];
+  addCase(sender);
+  addCase(sender);
+  trust(receiver, sender);
+});
+
+afterAll(() => {
+  sender.close();
+  receiver.close();
+});
+
+describe('the hashing worker', () => {
+  it('gives libsodium’s BLAKE2b-512 and SHA-256 over data given in pieces of any size, stream after stream', async () => {
+    const worker = await startHashWorker();
+    expect(worker).toBeDefined();
+    try {
+      for (const size of [0, 1, 1024 * 1024 - 1, 1024 * 1024, 3 * 1024 * 1024 + 17]) {
+        const data = Uint8Array.from({ length: size }, (_, i) => (i * 2654435761) >>> 24);
+        worker!.begin(['blake2b-512', 'sha256']);
+        for (let at = 0, step = 1; at < size; at += step, step = (step * 7 + 3) % 300_001) {
+          worker!.update(data.subarray(at, at + step));
+          await worker!.settle();
+        }
+        const [blake, sha] = await worker!.finish();
+        expect(toHex(blake!)).toBe(toHex(minisignPrehash(data)));
+        expect(toHex(sha!)).toBe(toHex(sodium().crypto_hash_sha256(data)));
+      }
+    } finally {
+      worker!.close();
+    }
+  });
+
+  it('reads the digest of B and the framing exactly as the main thread does', async () => {
+    const expected = JSON.parse(readFileSync(path.join(VECTOR_DIR, 'expected.json'), 'utf8')) as { vectors: VectorCase[] };
+    for (const v of expected.vectors.filter((x) => x.valid && !x.encrypted && !x.signature)) {
+      const source = { path: path.join(VECTOR_DIR, v.file) };
+      const inline = await loadBundle(source, { limits: DEFAULT_LIMITS, hashWorkerFrom: Infinity });
+      const worker = await loadBundle(source, { limits: DEFAULT_LIMITS, hashWorkerFrom: 0 });
+      expect(worker.hasher).toBeDefined();
+      worker.hasher!.close();
+      expect(toHex(worker.digest)).toBe(toHex(inline.digest));
+      expect(worker.frame).toEqual(inline.frame);
+    }
+  });
+
+  it('gives every test vector its expected verdict', async () => {
+    const expected = JSON.parse(readFileSync(path.join(VECTOR_DIR, 'expected.json'), 'utf8')) as {
+      signer: string;
+      identity: string;
+      vectors: VectorCase[];
+    };
+    const trustKey = readFileSync(path.join(VECTOR_DIR, expected.signer), 'utf8');
+    const identities = parseAgeIdentityFile(readFileSync(path.join(VECTOR_DIR, expected.identity), 'utf8'));
+    for (const v of expected.vectors) {
+      const inspect = (hashWorkerFrom: number) =>
+        inspectBundle(
+          { trustKey, identities },
+          { path: path.join(VECTOR_DIR, v.file), ...(v.signature ? { signaturePath: path.join(VECTOR_DIR, v.signature) } : {}) },
+          { hashWorkerFrom, ...(v.limits ? { limits: v.limits } : {}) },
+        );
+      const verdict = await inspect(0);
+      expect(verdict.valid, v.file).toBe(v.valid);
+      if (!v.valid) expect(new Set(verdict.problems.map((p) => p.code)), v.file).toEqual(new Set([v.code]));
+      const inline = await inspect(Infinity);
+      expect(verdict.problems, v.file).toEqual(inline.problems);
+      expect(verdict.entries, v.file).toEqual(inline.entries);
+    }
+  });
+
+  it('refuses a file changed between the two readings (E_BAD_SIGNATURE)', async () => {
+    const out = file();
+    await exportBundle(sender, { out, selection: { all: true }, singleFile: true });
+    const changed = new Uint8Array(readFileSync(out));
+    const at = Buffer.from(changed).indexOf('Port Halden');
+    changed[at] = changed[at]! ^ 0x20;
+    let swapped = false;
+    const result = await importBundle(receiver, out, {
+      accept: true,
+      hashWorkerFrom: 0,
+      onProgress: (done, total, phase) => {
+        if (phase === 'read' && done === total && !swapped) {
+          writeFileSync(out, changed);
+          swapped = true;
+        }
+      },
+    });
+    expect(swapped).toBe(true);
+    expect(result.verdict.signature).toBe('valid');
+    expect(result.verdict.problems.map((p) => p.code)).toContain('E_BAD_SIGNATURE');
+    expect(result.changed).toBe(false);
+  });
+
+  it('records on import the bundle hash that the export recorded', async () => {
+    const out = file();
+    const exported = await exportBundle(sender, { out, selection: { all: true }, singleFile: true });
+    const result = await importBundle(receiver, out, { accept: true, hashWorkerFrom: 0 });
+    expect(result.verdict.problems).toEqual([]);
+    expect(result.changed).toBe(true);
+    const imported = receiver.list({ kind: 'bundle.imported' }).items;
+    expect(JSON.stringify(receiver.get(imported.at(-1)!.id).body)).toContain(exported.bundleHash);
+  });
+});
