@@ -68,6 +68,33 @@ export function useLongOperation<A, T>(task: (arg: A, operationId: string) => Pr
   return { run, progress, running, cancel };
 }
 
+export interface OperationOutcome<T> {
+  result: T | null;
+  failure: unknown;
+  /** Clears the last outcome, runs the operation, and keeps its result or its error. */
+  start: () => Promise<void>;
+}
+
+/**
+ * The result or the error of the last run of an operation that takes no argument (an
+ * integrity check, a backup), for screens that show one or the other under a button.
+ */
+export function useOperationOutcome<T>(op: LongOperation<void, T>): OperationOutcome<T> {
+  const [result, setResult] = useState<T | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const { run } = op;
+  const start = useCallback(async () => {
+    setFailure(null);
+    setResult(null);
+    try {
+      setResult(await run(undefined));
+    } catch (error) {
+      setFailure(error);
+    }
+  }, [run]);
+  return { result, failure, start };
+}
+
 /** Words for a progress phase. */
 export const PHASE_LABELS: Record<string, string> = {
   kdf: 'Deriving the key from the passphrase',

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { KIND_INFO, SYSTEM_ENTRY_KINDS, type SystemEntryKind } from '../../../shared/domain';
 import type { ResponseOf } from '../../../shared/ipc';
 import { call } from '../api/client';
-import { useLongOperation } from '../api/operations';
+import { useLongOperation, useOperationOutcome } from '../api/operations';
 import { useEntries } from '../api/queries';
 import { ErrorMessage, Notice } from '../components/ErrorMessage';
 import { ProgressBar } from '../components/ProgressBar';
@@ -106,9 +106,8 @@ function AuditLog() {
 type Report = ResponseOf<'verifyVault'>;
 
 function IntegrityCheck() {
-  const [report, setReport] = useState<Report | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-  const op = useLongOperation((_: void, operationId) => call('verifyVault', { operationId }), 'verify');
+  const op = useLongOperation((_: void, operationId): Promise<Report> => call('verifyVault', { operationId }), 'verify');
+  const { result: report, failure, start } = useOperationOutcome(op);
   return (
     <section className="card" aria-labelledby="integrity-title">
       <h2 id="integrity-title">Integrity check</h2>
@@ -121,15 +120,7 @@ function IntegrityCheck() {
           type="button"
           className="primary"
           disabled={op.running}
-          onClick={async () => {
-            setFailure(null);
-            setReport(null);
-            try {
-              setReport(await op.run(undefined));
-            } catch (error) {
-              setFailure(error);
-            }
-          }}
+          onClick={() => void start()}
         >
           Check the whole vault
         </button>

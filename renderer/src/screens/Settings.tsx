@@ -6,7 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { KDF_LEVEL_NAMES, SettingsSchema } from '../../../shared/ipc';
 import { call } from '../api/client';
-import { useLongOperation } from '../api/operations';
+import { useLongOperation, useOperationOutcome } from '../api/operations';
 import { keys, useAppInfo, useSettings } from '../api/queries';
 import { ErrorMessage, Notice } from '../components/ErrorMessage';
 import { newPassphraseErrors, PassphraseFields } from '../components/PassphraseFields';
@@ -193,9 +193,8 @@ function ChangePassphrase() {
 }
 
 function Backup() {
-  const [result, setResult] = useState<{ path: string; size: number } | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
   const op = useLongOperation((_: void, operationId) => call('backupVault', { operationId }), 'backup');
+  const { result, failure, start } = useOperationOutcome(op);
   return (
     <section className="card" aria-labelledby="backup-title">
       <h2 id="backup-title">Backup</h2>
@@ -205,15 +204,7 @@ function Backup() {
           type="button"
           className="primary"
           disabled={op.running}
-          onClick={async () => {
-            setFailure(null);
-            setResult(null);
-            try {
-              setResult(await op.run(undefined));
-            } catch (error) {
-              setFailure(error);
-            }
-          }}
+          onClick={() => void start()}
         >
           Back up the vault…
         </button>
