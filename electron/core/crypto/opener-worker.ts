@@ -13,10 +13,13 @@ import { startSodiumWorker } from './sodium-worker';
 
 export interface ParallelOpener {
   /**
-   * Opens with the key; undefined when the ciphertext does not open. Never rejects: if the
-   * worker stops, what it had not answered is opened on this thread instead.
+   * Opens what `read` gives with the key; undefined when it does not open. Never rejects:
+   * if the worker stops, what it had not answered is read again and opened on this thread.
+   * The ciphertext is handed to the worker, not copied: do not use it afterwards.
    */
-  open(sealed: Sealed, associatedData: Uint8Array): Promise<Uint8Array | undefined>;
+  open(read: () => Sealed, associatedData: Uint8Array): Promise<Uint8Array | undefined>;
+  /** Gives a plaintext's memory back for the next one, once it is used and wiped. */
+  recycle(plain: Uint8Array): void;
   /** Wipes the key (in the worker, or here) and ends the worker. */
   close(): Promise<void>;
 }
@@ -31,13 +34,16 @@ lib.ready.then(() => {
   const lenPtr = lib._malloc(8);
   const adPtr = lib._malloc(256);
   let capacity = 0, inPtr = 0, outPtr = 0;
+  // Plaintext buffers given back by the main thread (wiped there), reused for the next:
+  // a hundred megabytes of fresh buffers would only keep its garbage collector busy.
+  const pool = [];
   parentPort.on('message', (m) => {
     if (m.type === 'key') {
       lib.HEAPU8.set(m.key, keyPtr);
       m.key.fill(0);
     } else if (m.type === 'open') {
       const c = new Uint8Array(m.ct);
-      let plain = null;
+      let plain = null, length = 0;
       if (c.length >= 16 && m.nonce.length === 24 && m.ad.length <= 256) {
         if (c.length > capacity) {
           if (capacity) { lib.HEAPU8.fill(0, outPtr, outPtr + capacity); lib._free(inPtr); lib._free(outPtr); }
@@ -50,11 +56,16 @@ lib.ready.then(() => {
         lib.HEAPU8.set(m.nonce, noncePtr);
         const rc = lib._crypto_aead_xchacha20poly1305_ietf_decrypt(outPtr, lenPtr, 0, inPtr, c.length, 0, adPtr, m.ad.length, 0, noncePtr, keyPtr);
         if (rc === 0) {
-          plain = lib.HEAPU8.slice(outPtr, outPtr + c.length - 16);
-          lib.HEAPU8.fill(0, outPtr, outPtr + c.length - 16);
+          length = c.length - 16;
+          plain = pool.pop();
+          if (!plain || plain.byteLength < length) plain = new ArrayBuffer(length);
+          new Uint8Array(plain).set(lib.HEAPU8.subarray(outPtr, outPtr + length));
+          lib.HEAPU8.fill(0, outPtr, outPtr + length);
         }
       }
-      parentPort.postMessage({ type: 'opened', id: m.id, plain }, plain ? [plain.buffer] : []);
+      parentPort.postMessage({ type: 'opened', id: m.id, plain, length }, plain ? [plain] : []);
+    } else if (m.type === 'recycle') {
+      if (pool.length < 8) pool.push(m.buffer);
     } else if (m.type === 'end') {
       lib.HEAPU8.fill(0, keyPtr, keyPtr + 32);
       if (capacity) lib.HEAPU8.fill(0, outPtr, outPtr + capacity);
@@ -65,28 +76,38 @@ lib.ready.then(() => {
 }).catch((error) => parentPort.postMessage({ type: 'failed', error: String(error && error.message || error) }));
 `;
 
+/** A worker with libsodium loaded, waiting for its key. */
+export interface OpenerWorker {
+  /** The opener for `key` (copied: the caller may wipe its own). */
+  withKey(key: Uint8Array): ParallelOpener;
+  /** Ends the worker unused. */
+  discard(): Promise<void>;
+}
+
 /**
- * A worker opener for `key` (copied: the caller may wipe its own). Where no worker can
- * start or libsodium cannot load in it, the same opening runs on this thread.
+ * Starts the worker, so that libsodium loads in it while the key is still being derived.
+ * Undefined where no worker can start or libsodium cannot load in it: then
+ * `parallelOpener(undefined, key)` opens on this thread.
  */
-export async function startParallelOpener(key: Uint8Array): Promise<ParallelOpener> {
+export async function startOpenerWorker(): Promise<OpenerWorker | undefined> {
   let worker: Worker;
   try {
     worker = startSodiumWorker(WORKER_SOURCE);
   } catch {
-    return localOpener(key);
+    return undefined;
   }
-  const pending = new Map<number, { sealed: Sealed; ad: Uint8Array; done: (plain: Uint8Array | undefined) => void }>();
+  const pending = new Map<number, { read: () => Sealed; ad: Uint8Array; done: (plain: Uint8Array | undefined) => void }>();
   let local: ParallelOpener | undefined;
-  const fallback = (): ParallelOpener => (local ??= localOpener(key));
+  let key: Uint8Array | undefined;
+  const fallback = (): ParallelOpener => (local ??= localOpener(key!));
   let ended: (() => void) | undefined;
   let alive = true;
   const ready = new Promise<boolean>((resolve) => {
-    worker.on('message', (m: { type: string; id?: number; plain?: Uint8Array | null }) => {
+    worker.on('message', (m: { type: string; id?: number; plain?: ArrayBuffer | null; length?: number }) => {
       if (m.type === 'ready') resolve(true);
       else if (m.type === 'failed') resolve(false);
       else if (m.type === 'opened') {
-        pending.get(m.id!)?.done(m.plain ?? undefined);
+        pending.get(m.id!)?.done(m.plain ? new Uint8Array(m.plain, 0, m.length) : undefined);
         pending.delete(m.id!);
       } else if (m.type === 'ended') ended?.();
     });
@@ -94,7 +115,7 @@ export async function startParallelOpener(key: Uint8Array): Promise<ParallelOpen
       alive = false;
       resolve(false);
       // What the worker had not answered is opened here: a stopped worker is not a bad block.
-      for (const p of pending.values()) void fallback().open(p.sealed, p.ad).then(p.done);
+      for (const p of pending.values()) void fallback().open(p.read, p.ad).then(p.done);
       pending.clear();
       ended?.();
     };
@@ -103,40 +124,68 @@ export async function startParallelOpener(key: Uint8Array): Promise<ParallelOpen
   });
   if (!(await ready)) {
     await worker.terminate();
-    return localOpener(key);
+    return undefined;
   }
-  // Moved, not copied, to the worker, which wipes it once it is in libsodium's memory.
-  const keyCopy = new Uint8Array(key);
-  worker.postMessage({ type: 'key', key: keyCopy }, [keyCopy.buffer]);
   let next = 0;
-  return {
-    open(sealed, associatedData) {
-      if (!alive) return fallback().open(sealed, associatedData);
-      const id = next++;
-      // A copy goes to the worker; the original stays here in case the worker stops.
-      const buffer = sealed.ciphertext.slice().buffer;
-      return new Promise((resolve) => {
-        pending.set(id, { sealed, ad: associatedData, done: resolve });
-        worker.postMessage({ type: 'open', id, ct: buffer, nonce: new Uint8Array(sealed.nonce), ad: new Uint8Array(associatedData) }, [buffer]);
+  let closed = false;
+  const close = async (): Promise<void> => {
+    // Called by the opener when the unlock is done, and again on the unlock's error path.
+    if (closed) return;
+    closed = true;
+    if (alive) {
+      await new Promise<void>((resolve) => {
+        ended = resolve;
+        worker.postMessage({ type: 'end' });
       });
-    },
-    async close() {
-      if (alive) {
-        await new Promise<void>((resolve) => {
-          ended = resolve;
-          worker.postMessage({ type: 'end' });
-        });
-      }
-      await worker.terminate();
-      await local?.close();
+    }
+    await worker.terminate();
+    await local?.close();
+  };
+  return {
+    discard: close,
+    withKey(given) {
+      key = new Uint8Array(given);
+      // Moved, not copied, to the worker, which wipes it once it is in libsodium's memory.
+      const moved = new Uint8Array(given);
+      worker.postMessage({ type: 'key', key: moved }, [moved.buffer]);
+      return {
+        open(read, associatedData) {
+          if (!alive) return fallback().open(read, associatedData);
+          const id = next++;
+          const { nonce, ciphertext } = read();
+          // SQLite's rows own their whole buffer, which moves to the worker without a copy.
+          const owned = ciphertext.byteOffset === 0 && ciphertext.byteLength === ciphertext.buffer.byteLength && ciphertext.buffer instanceof ArrayBuffer;
+          const buffer = owned ? (ciphertext.buffer as ArrayBuffer) : ciphertext.slice().buffer;
+          return new Promise((resolve) => {
+            pending.set(id, { read, ad: associatedData, done: resolve });
+            worker.postMessage({ type: 'open', id, ct: buffer, nonce: new Uint8Array(nonce), ad: new Uint8Array(associatedData) }, [buffer]);
+          });
+        },
+        recycle(plain) {
+          if (alive && plain.buffer instanceof ArrayBuffer) worker.postMessage({ type: 'recycle', buffer: plain.buffer }, [plain.buffer]);
+        },
+        async close() {
+          await close();
+          key?.fill(0);
+        },
+      };
     },
   };
+}
+
+/** The worker's opener for `key`, or one on this thread where there is no worker. */
+export function parallelOpener(worker: OpenerWorker | undefined, key: Uint8Array): ParallelOpener {
+  return worker ? worker.withKey(key) : localOpener(key);
 }
 
 function localOpener(key: Uint8Array): ParallelOpener {
   const opener = bulkOpener(key);
   return {
-    open: (sealed, ad) => Promise.resolve(sealed.nonce.length === NONCE_BYTES ? opener.open(sealed, ad) : undefined),
+    open: (read, ad) => {
+      const sealed = read();
+      return Promise.resolve(sealed.nonce.length === NONCE_BYTES ? opener.open(sealed, ad) : undefined);
+    },
+    recycle: () => undefined,
     close: () => {
       opener.dispose();
       return Promise.resolve();

@@ -30,6 +30,9 @@ export function modulePath(name: 'libsodium-sumo' | 'libsodium-wrappers-sumo'): 
 export function startSodiumWorker(source: string, data: Record<string, unknown> = {}): Worker {
   return new Worker(source, {
     eval: true,
+    // Plain CommonJS needs none of the parent's flags: no loader hooks (tsx in tests and
+    // benches would load itself again in every worker), no inspector.
+    execArgv: [],
     workerData: { ...data, libsodium: modulePath('libsodium-sumo'), wrappers: modulePath('libsodium-wrappers-sumo') },
     // libsodium's memory is WebAssembly memory, outside these limits; the worker's own heap is small.
     resourceLimits: { maxOldGenerationSizeMb: 64 },

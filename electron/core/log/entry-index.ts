@@ -45,16 +45,24 @@ export interface EntryPage {
 export class EntryIndex {
   private readonly entries: IndexedEntry[] = [];
   private readonly byId = new Map<string, number>();
-  private readonly byCase = new Map<string, number[]>();
+  /** A case's entry indexes; a case of one entry (most, in a large log) holds the number itself. */
+  private readonly byCase = new Map<string, number | number[]>();
 
   private readonly strings = new Map<string, string>();
   private readonly search = new SearchText();
 
-  private intern(value: string): string {
-    const known = this.strings.get(value);
-    if (known !== undefined) return known;
-    this.strings.set(value, value);
-    return value;
+  /** The last string interned for each field: consecutive entries nearly always share their author, and often their kind. */
+  private readonly lastInterned = { kind: '', author: '' };
+
+  private intern(value: string, field: 'kind' | 'author'): string {
+    if (value === this.lastInterned[field]) return this.lastInterned[field];
+    let known = this.strings.get(value);
+    if (known === undefined) {
+      known = value;
+      this.strings.set(value, value);
+    }
+    this.lastInterned[field] = known;
+    return known;
   }
 
   get size(): number {
@@ -86,8 +94,11 @@ export class EntryIndex {
       this.byId.delete(e.id);
       if (e.caseId !== null) {
         const list = this.byCase.get(e.caseId)!;
-        list.pop();
-        if (list.length === 0) this.byCase.delete(e.caseId);
+        if (typeof list === 'number' || list.length === 1) this.byCase.delete(e.caseId);
+        else {
+          list.pop();
+          if (list.length === 1) this.byCase.set(e.caseId, list[0]!);
+        }
       }
     }
   }
@@ -107,18 +118,19 @@ export class EntryIndex {
     const e: IndexedEntry = {
       index: entry.index,
       id: entry.id,
-      kind: this.intern(entry.kind),
+      kind: this.intern(entry.kind, 'kind'),
       caseId: entry.caseId,
       ts: entry.ts,
-      author: this.intern(entry.author),
+      author: this.intern(entry.author, 'author'),
       summary: entry.summary,
     };
     this.entries.push(e);
     this.byId.set(e.id, e.index);
     if (e.caseId !== null) {
       const list = this.byCase.get(e.caseId);
-      if (list) list.push(e.index);
-      else this.byCase.set(e.caseId, [e.index]);
+      if (list === undefined) this.byCase.set(e.caseId, e.index);
+      else if (typeof list === 'number') this.byCase.set(e.caseId, [list, e.index]);
+      else list.push(e.index);
     }
   }
 
@@ -131,7 +143,8 @@ export class EntryIndex {
   }
 
   caseIndexes(caseId: string): readonly number[] {
-    return this.byCase.get(caseId) ?? [];
+    const list = this.byCase.get(caseId);
+    return list === undefined ? [] : typeof list === 'number' ? [list] : list;
   }
 
   caseIds(): string[] {

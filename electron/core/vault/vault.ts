@@ -30,7 +30,7 @@ import {
 } from '../../../shared/domain';
 import { bulkOpener, open as openSealed, seal, wipe, type BulkOpener } from '../crypto/aead';
 import { bulkSealer } from '../crypto/bulk-seal';
-import { startParallelOpener } from '../crypto/opener-worker';
+import { parallelOpener, startOpenerWorker, type OpenerWorker } from '../crypto/opener-worker';
 import { kdfLimits, type KdfLevel, type KdfParams } from '../crypto/kdf';
 import { sha256 } from '../crypto/hash';
 import { loadSodium, sodium } from '../crypto/sodium';
@@ -246,9 +246,13 @@ export class Vault {
     const pass = passphraseBytes(passphrase);
     const db = openDb(target, { create: false, nativeBinding: options.nativeBinding });
     let vault: Vault | undefined;
+    let worker: Promise<OpenerWorker | undefined> | undefined;
     try {
       const headerBytes = readMeta(db, META.header);
       const header = decodeVaultHeader(headerBytes);
+      // The worker that will open the index blocks loads its libsodium while Argon2id runs.
+      const blocks = (db.prepare('SELECT count(*) AS n FROM index_blocks').get() as { n: number }).n;
+      if (blocks > 0 && !options.forInspection) worker = startOpenerWorker();
       options.onProgress?.({ phase: 'kdf', done: 0, total: 1 });
       const master = await unwrapMasterKey(readMeta(db, META.wrappedMaster), pass, header.kdf, headerBytes);
       options.onProgress?.({ phase: 'kdf', done: 1, total: 1 });
@@ -259,9 +263,10 @@ export class Vault {
       } finally {
         wipe(secrets);
       }
-      await vault.load(options);
+      await vault.load(options, await worker);
       return vault;
     } catch (error) {
+      await (await worker)?.discard();
       if (vault) vault.close();
       else db.close();
       throw mapSqliteError(error, 'cannot unlock the vault');
@@ -719,7 +724,8 @@ export class Vault {
    * removed or moved fails those checks; a changed ciphertext under a block fails when
    * that entry is read, and in the full integrity check, which decrypts every row.
    */
-  private async load(options: OpenOptions): Promise<void> {
+  /** `worker`: started for the index blocks; this ends it. */
+  private async load(options: OpenOptions, worker?: OpenerWorker): Promise<void> {
     const db = this.requireOpen();
     const report = options.onProgress;
     const damaged = (index: number, reason: string): void => {
@@ -770,7 +776,8 @@ export class Vault {
     const step = Math.max(1, Math.floor(size / 100));
     const tick = report && (() => this.index.size % step === 0 && report({ phase: 'decrypt', done: this.index.size, total: size }));
     const rowOpener = bulkOpener(this.entriesKey!);
-    const blockOpener = blocks > 0 ? await startParallelOpener(this.indexKey!) : undefined;
+    const blockOpener = blocks > 0 ? parallelOpener(worker, this.indexKey!) : undefined;
+    if (!blockOpener) await worker?.discard();
     try {
       // Blocks are opened a few ahead, on the worker, while this thread indexes the last.
       const opening: (Promise<Uint8Array | undefined> | undefined)[] = [];
@@ -778,8 +785,15 @@ export class Vault {
       let complete = true;
       for (let block = 0; block < blocks && complete; block++) {
         for (; asked < blocks && asked < block + BLOCKS_IN_FLIGHT; asked++) {
-          const row = sealedBlock.get(asked) as { nonce: Uint8Array; ct: Uint8Array } | undefined;
-          opening[asked] = row && blockOpener!.open({ nonce: row.nonce, ciphertext: row.ct }, this.blockAd(asked));
+          const n = asked;
+          const read = () => sealedBlock.get(n) as { nonce: Uint8Array; ct: Uint8Array } | undefined;
+          let row = read();
+          // The first reading goes to the worker; should the worker stop, the row is read again.
+          opening[n] = row && blockOpener!.open(() => {
+            const r = row ?? read()!;
+            row = undefined;
+            return { nonce: r.nonce, ciphertext: r.ct };
+          }, this.blockAd(n));
         }
         const first = block * BLOCK_ENTRIES;
         const stored = opening[block] !== undefined;
@@ -787,7 +801,10 @@ export class Vault {
         opening[block] = undefined;
         const decoded = plain && decodeIndexBlock(plain, first, BLOCK_ENTRIES);
         if (decoded) this.index.addBlock(decoded.entries, decoded.search, decoded.searchLengths);
-        plain?.fill(0);
+        if (plain) {
+          plain.fill(0);
+          blockOpener!.recycle(plain);
+        }
         if (!decoded) {
           // A vault from before index blocks has none: build them from the entries. One
           // that is there but does not open was altered, and is refused like a row.
