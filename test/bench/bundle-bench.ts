@@ -3,18 +3,18 @@
  * (time and peak RSS, each step in its own process so that its peak RSS is its own), and,
  * as the baseline on the very same bytes, stock `minisign -S`/`-V` and `age -e`/`-d`.
  *
- * `npm run bench` calls benchBundles(); run alone with `npx tsx test/bench/bundle-bench.ts`.
+ * `npm run bench` runs it in a process of its own; run alone with `npx tsx test/bench/bundle-bench.ts`.
  * TEARLINE_BENCH_BUNDLE_ENTRIES sets the number of entries (default 100000).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { benchProcessArgs } from './scripts';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
 const PASS = 'benchmark passphrase';
-const HERE = fileURLToPath(import.meta.url);
 const words = 'threat route convoy embassy market bridge harbour station courier meeting warning assessment'.split(' ');
 
 function noteText(i: number): string {
@@ -141,7 +141,7 @@ async function child(step: string, dir: string, entries: number): Promise<Record
 }
 
 function runChild(step: string, dir: string, entries: number): Record<string, unknown> {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', HERE, 'child', step, dir, String(entries)], {
+  const out = execFileSync(process.execPath, benchProcessArgs('bundle-bench', ['child', step, dir, String(entries)]), {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -212,6 +212,6 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
     await loadSodium();
     process.stdout.write(JSON.stringify(await child(step!, dir!, Number(entries))) + '\n');
   } else {
-    process.stdout.write(JSON.stringify(await benchBundles(), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(await benchBundles()) + '\n');
   }
 }

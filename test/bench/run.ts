@@ -4,20 +4,17 @@
  * reported here, never asserted in tests.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { benchProcessArgs } from './scripts';
 
-function child(script: string, args: string[]): unknown {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+function child(script: 'vault-bench' | 'bundle-bench', args: string[]): unknown {
+  const out = execFileSync(process.execPath, benchProcessArgs(script, args), { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
 const sizes = (process.env.TEARLINE_BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const result: Record<string, unknown> = {
   machine: { node: process.version, platform: process.platform, arch: process.arch },
-  vault: sizes.map((n) => child('test/bench/vault-bench.ts', [String(n)])),
+  vault: sizes.map((n) => child('vault-bench', [String(n)])),
 };
-if (existsSync('test/bench/bundle-bench.ts') && process.env.TEARLINE_BENCH_BUNDLES !== '0') {
-  const { benchBundles } = (await import('./bundle-bench')) as { benchBundles: () => Promise<Record<string, unknown>> };
-  result.bundles = await benchBundles();
-}
+if (process.env.TEARLINE_BENCH_BUNDLES !== '0') result.bundles = child('bundle-bench', []);
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { benchProcessArgs } from './scripts';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Vault, type Progress } from '../../electron/core/vault/vault';
 import { verifyVault } from '../../electron/core/log/integrity';
 
@@ -110,7 +110,7 @@ if (process.argv[2] === '--session') {
     const appendPeakRssMB = peakRssMB();
     // The session runs in a process of its own, as the app's core process would: this
     // one's heap is sized by the bulk load, which no officer's session starts with.
-    const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--session', file], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, benchProcessArgs('vault-bench', ['--session', file]), { encoding: 'utf8' });
     const measured = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
     process.stdout.write(
       JSON.stringify({

@@ -46,7 +46,9 @@ function rawLib(): Raw | undefined {
 /** The most bytes `parts` can take as UTF-8 (a UTF-16 code unit is at most three bytes). */
 function maxBytes(parts: readonly Part[]): number {
   let n = 0;
-  for (const p of parts) n += typeof p === 'string' ? p.length * 3 : p.length;
+  // A long string is measured exactly (an export's audit entry lists 100k ids): reserving
+  // three bytes a character for it would grow libsodium's memory, which never shrinks.
+  for (const p of parts) n += typeof p !== 'string' ? p.length : p.length > 65_536 ? Buffer.byteLength(p, 'utf8') : p.length * 3;
   return n;
 }
 
@@ -69,6 +71,9 @@ function joinParts(parts: readonly Part[]): Uint8Array {
 }
 
 /** A buffer in libsodium's memory that grows (never shrinks) to the largest request. */
+/** Above this, a reusable buffer is given back after use instead of kept. */
+const LARGE_BUFFER = 1024 * 1024;
+
 class HeapBuffer {
   ptr = 0;
   capacity = 0;
@@ -85,6 +90,11 @@ class HeapBuffer {
       if (!this.ptr) throw new Error('libsodium could not allocate memory');
     }
     return this.ptr;
+  }
+
+  /** Gives back a buffer that one unusually large input grew, so it is not held for good. */
+  trim(): void {
+    if (this.capacity > LARGE_BUFFER) this.release();
   }
 
   release(): void {
@@ -131,6 +141,7 @@ export function sha256PartsInto(parts: readonly Part[], out: Uint8Array, at: num
   heap.fill(0, ptr, ptr + length);
   if (rc !== 0) throw new Error('sha256 failed');
   out.set(heap.subarray(digest, digest + HASH_BYTES), at);
+  input.trim();
 }
 
 /**
@@ -160,6 +171,8 @@ export function sha256Each(messages: readonly (readonly Part[])[], out: Uint8Arr
   heap.fill(0, ptr, at);
   if (failed) throw new Error('sha256 failed');
   out.set(heap.subarray(digests, digests + messages.length * HASH_BYTES));
+  h.input.trim();
+  h.outputs.trim();
 }
 
 export interface BulkSealer {
@@ -232,6 +245,8 @@ export function bulkSealer(key: Uint8Array): BulkSealer {
       if (rc !== 0) throw new Error('encryption failed');
       const ciphertext = take(mLen + TAG_BYTES);
       ciphertext.set(heap.subarray(cPtr, cPtr + mLen + TAG_BYTES));
+      message.trim();
+      output.trim();
       return { nonce, ciphertext };
     },
     dispose() {

@@ -138,6 +138,8 @@ export class Vault {
   private readonly vaultIdBytes: Uint8Array;
   private keys: WorkstationKeys | undefined;
   private readStatement: Database.Statement | undefined;
+  /** Opens single entries on reads (export, case views): made at the first, wiped at lock. */
+  private reader: BulkOpener | undefined;
   private tree = new MerkleTree(sha256);
   private index = new EntryIndex();
   private readonly readOnly: boolean;
@@ -279,6 +281,8 @@ export class Vault {
 
   /** Locks the vault: wipes every key from memory and releases the file. */
   close(): void {
+    this.reader?.dispose();
+    this.reader = undefined;
     wipe(this.master, this.entriesKey, this.recordsKey, this.indexKey);
     if (this.keys) wipeWorkstationKeys(this.keys);
     this.master = this.entriesKey = this.recordsKey = this.indexKey = undefined;
@@ -633,7 +637,8 @@ export class Vault {
     const row = this.readStatement.get(index) as SealedRow | undefined;
     if (!row) throw new TearlineError('E_NOT_FOUND', `no entry at index ${index}`);
     const expectedLeaf = this.tree.size > index ? this.tree.leafHash(index) : undefined;
-    const record = expectedLeaf && equalBytes(expectedLeaf, row.leaf) ? openRow(this.entriesKey!, this.header.vaultId, row) : undefined;
+    this.reader ??= bulkOpener(this.entriesKey!);
+    const record = expectedLeaf && equalBytes(expectedLeaf, row.leaf) ? openRow(this.reader, this.header.vaultId, row) : undefined;
     if (!record) throw new TearlineError('E_INTEGRITY', `entry ${index} does not decrypt in its place: the vault file was altered`, { at: String(index) });
     return record;
   }
