@@ -5,7 +5,7 @@
  * bytes, then the values' JSON, then the body's schema. Nothing is parsed until the bytes
  * it comes from have been tied to the signed root.
  */
-import { utf8 } from '../bytes';
+import { concatBytes, utf8 } from '../bytes';
 import { TearlineError, type ErrorCode } from '../errors';
 import { EntryHeaderSchema, type EntryHeader } from '../entry';
 import { HASH_LENGTH, type HashFn } from '../merkle';
@@ -55,17 +55,7 @@ function nameBytesOf(name: string): Uint8Array {
 }
 
 function joinedParts(hash: HashFn): (...parts: Uint8Array[]) => Uint8Array {
-  return (...parts) => {
-    let length = 0;
-    for (const p of parts) length += p.length;
-    const input = new Uint8Array(length);
-    let at = 0;
-    for (const p of parts) {
-      input.set(p, at);
-      at += p.length;
-    }
-    return hash(input);
-  };
+  return (...parts) => hash(concatBytes(...parts));
 }
 
 /** u32(len(name)) ‖ name, for the names of fields (a handful, cached). */

@@ -3,6 +3,7 @@
  * field-commitment hash; BLAKE2b is minisign's and the fingerprint's.
  */
 import { sodium } from './sodium';
+import { sha256Parts as sha256PartsOf } from './bulk-seal';
 
 /**
  * SHA-256 through libsodium's raw WebAssembly exports with one reusable heap buffer.
@@ -53,44 +54,11 @@ function rawSha256(): (data: Uint8Array) => Uint8Array {
   return raw;
 }
 
-let scratch: { lib: RawModule; input: number; capacity: number; out: number } | undefined;
-
 /**
- * SHA-256 of the concatenation of `parts`, each written straight into libsodium's memory:
- * a bundle's leaves and field commitments are hashed from several pieces each, and
- * building the concatenation in JavaScript first cost as much as the hashing itself.
+ * SHA-256 of the concatenation of `parts`, each written straight into libsodium's memory
+ * (bulk-seal.ts): a bundle's leaves and field commitments are hashed from several pieces
+ * each, and building the concatenation in JavaScript first cost as much as the hashing.
  */
 export function sha256Parts(...parts: Uint8Array[]): Uint8Array {
-  if (!scratch) {
-    const lib = (sodium() as unknown as { libsodium?: RawModule }).libsodium;
-    if (!lib || typeof lib._crypto_hash_sha256 !== 'function' || typeof lib._malloc !== 'function') {
-      let length = 0;
-      for (const p of parts) length += p.length;
-      const joined = new Uint8Array(length);
-      let at = 0;
-      for (const p of parts) {
-        joined.set(p, at);
-        at += p.length;
-      }
-      return sha256(joined);
-    }
-    scratch = { lib, capacity: 64 * 1024, input: lib._malloc(64 * 1024), out: lib._malloc(32) };
-  }
-  const s = scratch;
-  let length = 0;
-  for (const p of parts) length += p.length;
-  if (length > s.capacity) {
-    s.lib._free(s.input);
-    s.capacity = Math.max(length, s.capacity * 2);
-    s.input = s.lib._malloc(s.capacity);
-  }
-  // Read after any allocation: growing the WebAssembly memory replaces HEAPU8's buffer.
-  const heap = s.lib.HEAPU8;
-  let at = s.input;
-  for (const p of parts) {
-    heap.set(p, at);
-    at += p.length;
-  }
-  if (s.lib._crypto_hash_sha256(s.out, s.input, length, 0) !== 0) throw new Error('sha256 failed');
-  return s.lib.HEAPU8.slice(s.out, s.out + 32);
+  return sha256PartsOf(parts);
 }
