@@ -9,9 +9,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Vault } from '../../electron/core/vault/vault';
-import { verifyVault } from '../../electron/core/log/integrity';
 import { BLOCK_ENTRIES } from '../../electron/core/log/index-block';
 import { tempDir } from '../helpers/tmp';
+import { inspectVault } from '../helpers/inspect';
 import { OPENED } from '../helpers/bodies';
 
 const PASS = 'index block test passphrase';
@@ -45,14 +45,7 @@ async function everything(p: string) {
   }
 }
 
-async function inspect(p: string) {
-  const v = await Vault.open(p, PASS, { forInspection: true });
-  try {
-    return verifyVault(v);
-  } finally {
-    v.close();
-  }
-}
+const inspect = (p: string) => inspectVault(p, PASS);
 
 const blockCount = (p: string) => {
   const db = new Database(p, { readonly: true });

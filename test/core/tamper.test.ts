@@ -8,8 +8,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Vault } from '../../electron/core/vault/vault';
-import { verifyVault } from '../../electron/core/log/integrity';
 import { tempDir } from '../helpers/tmp';
+import { inspectVault } from '../helpers/inspect';
 import { tearline } from '../helpers/cli';
 import { OPENED } from '../helpers/bodies';
 
@@ -40,14 +40,7 @@ function tampered(change: (db: Database.Database) => void): string {
   return p;
 }
 
-async function inspect(p: string) {
-  const v = await Vault.open(p, PASS, { forInspection: true });
-  try {
-    return verifyVault(v);
-  } finally {
-    v.close();
-  }
-}
+const inspect = (p: string) => inspectVault(p, PASS);
 
 type Row = { idx: number; leaf: Buffer; nonce: Buffer; ct: Buffer };
 const row = (db: Database.Database, idx: number) => db.prepare('SELECT * FROM entries WHERE idx = ?').get(idx) as Row;
