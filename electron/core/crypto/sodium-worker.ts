@@ -34,7 +34,8 @@ export function startSodiumWorker(source: string, data: Record<string, unknown> 
     // benches would load itself again in every worker), no inspector.
     execArgv: [],
     workerData: { ...data, libsodium: modulePath('libsodium-sumo'), wrappers: modulePath('libsodium-wrappers-sumo') },
-    // libsodium's memory is WebAssembly memory, outside these limits; the worker's own heap is small.
-    resourceLimits: { maxOldGenerationSizeMb: 64 },
+    // A cap on the worker's own heap, which stays small (libsodium's memory is WebAssembly
+    // memory, outside it); generous, since a worker that runs out stops its job.
+    resourceLimits: { maxOldGenerationSizeMb: 256 },
   });
 }
