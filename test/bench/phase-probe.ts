@@ -1,3 +1,12 @@
+/**
+ * A profiling aid, not part of `npm run bench`: one phase of the vault benchmark on a vault
+ * file that is kept between runs, with the memory figures after it, so that a phase can be
+ * profiled on its own (node --cpu-prof on an esbuild bundle of this file).
+ *   tsx test/bench/phase-probe.ts FILE create [N]   (creates FILE, or appends N entries to it)
+ *   tsx test/bench/phase-probe.ts FILE unlock
+ *   tsx test/bench/phase-probe.ts FILE verify
+ * Run with --expose-gc to see the heap after a collection as well.
+ */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Vault } from '../../electron/core/vault/vault';
