@@ -8,19 +8,17 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { benchProcessArgs } from './scripts';
+import { BENCH_PASSPHRASE, benchText, peakRssMB as peakRssMb } from './common';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
-const PASS = 'benchmark passphrase';
-const words = 'threat route convoy embassy market bridge harbour station courier meeting warning assessment'.split(' ');
+const PASS = BENCH_PASSPHRASE;
 
 function noteText(i: number): string {
-  let text = `Follow-up ${i}: `;
-  for (let k = 0; text.length < 560; k++) text += words[(i * 7 + k * 3) % words.length] + ' ';
-  return text.trim();
+  return benchText(i, `Follow-up ${i}: `, 560);
 }
 
 /**
@@ -36,10 +34,6 @@ function mainThreadCpuMs(): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function peakRssMb(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 /** One step, in this process; prints one JSON line. */

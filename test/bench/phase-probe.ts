@@ -11,20 +11,13 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Vault } from '../../electron/core/vault/vault';
 import { verifyVault } from '../../electron/core/log/integrity';
+import { BENCH_PASSPHRASE, caseOpenedBody, peakRssMB } from './common';
 const file = process.argv[2]!; const mode = process.argv[3]!;
-const words = 'threat route convoy embassy market bridge harbour station courier meeting warning assessment'.split(' ');
-function body(i: number) {
-  let text = '';
-  for (let k = 0; text.length < 620; k++) text += words[(i * 7 + k * 3) % words.length] + ' ';
-  return { threatType: i % 3 === 0 ? 'kidnapping' : 'intentional-killing', targetKind: 'person',
-    intendedVictim: { description: `Intended victim number ${i}, a public official`, usPerson: 'unknown' },
-    summary: `Case ${i}: ${text.trim()}`, warningText: 'Credible information indicates a plan to harm you. Change your routine and contact the police.',
-    marking: 'TLP:AMBER', sourceProtection: { notes: `Source reporting ${i}, handle with care.` } };
-}
-const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const body = caseOpenedBody;
+const rss = peakRssMB;
 const mem = () => { const m = process.memoryUsage(); const g = globalThis as { gc?: () => void }; const before = Math.round(m.heapUsed/1e6); g.gc?.(); const a = process.memoryUsage(); return { rss: Math.round(m.rss/1e6), heapTotal: Math.round(m.heapTotal/1e6), heap: before, heapAfterGc: Math.round(a.heapUsed/1e6), ext: Math.round(a.external/1e6), ab: Math.round(a.arrayBuffers/1e6) }; };
 if (mode === 'create') {
-  const v = existsSync(file) ? await Vault.open(file, 'benchmark passphrase') : await Vault.create(file, 'benchmark passphrase', { kdf: 'interactive' });
+  const v = existsSync(file) ? await Vault.open(file, BENCH_PASSPHRASE) : await Vault.create(file, BENCH_PASSPHRASE, { kdf: 'interactive' });
   const n = Number(process.argv[4] ?? 100000);
   for (let done = 0; done < n; done += 10000) {
     const drafts = Array.from({ length: 10000 }, (_, k) => ({ kind: 'case.opened', body: body(done + k) }));
@@ -34,7 +27,7 @@ if (mode === 'create') {
 } else {
   const t = performance.now(); const c0 = process.cpuUsage();
   let kdfEnd = 0;
-  const v = await Vault.open(file, 'benchmark passphrase', { onProgress: (p) => { if (p.phase === 'kdf' && p.done === 1) kdfEnd = performance.now(); } });
+  const v = await Vault.open(file, BENCH_PASSPHRASE, { onProgress: (p) => { if (p.phase === 'kdf' && p.done === 1) kdfEnd = performance.now(); } });
   console.log('beyond kdf ms', Math.round(performance.now() - kdfEnd));
   const c1 = process.cpuUsage(c0);
   console.log('unlock ms', Math.round(performance.now() - t), 'cpu ms', Math.round((c1.user + c1.system) / 1000), 'maxRSS', rss(), JSON.stringify(mem()));

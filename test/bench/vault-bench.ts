@@ -10,32 +10,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { benchProcessArgs } from './scripts';
+import { BENCH_PASSPHRASE, caseOpenedBody, peakRssMB } from './common';
 import { performance } from 'node:perf_hooks';
 import { Vault, type Progress } from '../../electron/core/vault/vault';
 import { verifyVault } from '../../electron/core/log/integrity';
 
 const size = Number(process.argv[2] ?? '10000');
-const PASS = 'benchmark passphrase';
+const PASS = BENCH_PASSPHRASE;
 const BATCH = 10_000;
-const words = 'threat route convoy embassy market bridge harbour station courier meeting warning assessment'.split(' ');
-
-function body(i: number) {
-  let text = '';
-  for (let k = 0; text.length < 620; k++) text += words[(i * 7 + k * 3) % words.length] + ' ';
-  return {
-    threatType: i % 3 === 0 ? 'kidnapping' : 'intentional-killing',
-    targetKind: 'person',
-    intendedVictim: { description: `Intended victim number ${i}, a public official`, usPerson: 'unknown' },
-    summary: `Case ${i}: ${text.trim()}`,
-    warningText: 'Credible information indicates a plan to harm you. Change your routine and contact the police.',
-    marking: 'TLP:AMBER',
-    sourceProtection: { notes: `Source reporting ${i}, handle with care.` },
-  };
-}
-
-function peakRssMB(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}
+const body = caseOpenedBody;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
