@@ -8,7 +8,7 @@
  * worker holds in its own libsodium memory and wipes when it is closed.
  */
 import type { Worker } from 'node:worker_threads';
-import { bulkOpener, NONCE_BYTES, type Sealed } from './aead';
+import { bulkOpener, type Sealed } from './aead';
 import { startSodiumWorker } from './sodium-worker';
 
 export interface ParallelOpener {
@@ -181,10 +181,7 @@ export function parallelOpener(worker: OpenerWorker | undefined, key: Uint8Array
 function localOpener(key: Uint8Array): ParallelOpener {
   const opener = bulkOpener(key);
   return {
-    open: (read, ad) => {
-      const sealed = read();
-      return Promise.resolve(sealed.nonce.length === NONCE_BYTES ? opener.open(sealed, ad) : undefined);
-    },
+    open: (read, ad) => Promise.resolve(opener.open(read(), ad)),
     recycle: () => undefined,
     close: () => {
       opener.dispose();

@@ -728,8 +728,8 @@ export class Vault {
    * against the sealed head and the latest signed checkpoint. A leaf that was changed,
    * removed or moved fails those checks; a changed ciphertext under a block fails when
    * that entry is read, and in the full integrity check, which decrypts every row.
+   * `worker`, started for the index blocks, is ended here.
    */
-  /** `worker`: started for the index blocks; this ends it. */
   private async load(options: OpenOptions, worker?: OpenerWorker): Promise<void> {
     const db = this.requireOpen();
     const report = options.onProgress;
