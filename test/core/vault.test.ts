@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../electron/core/vault/vault';
+import { PAGE_BYTES } from '../../electron/core/vault/vault-db';
 import { verifyVault } from '../../electron/core/log/integrity';
 import { buildKeyCard } from '../../electron/core/vault/key-card';
 import { KeyCardSchema } from '../../shared/keys/key-card';
@@ -217,5 +218,18 @@ describe('backup', () => {
     expect(copy.size).toBe(2); // the backup.created entry is written after the copy
     expect(verifyVault(copy).ok).toBe(true);
     copy.close();
+  });
+
+  it('creates vaults with 16 KiB pages, which the backup keeps', async () => {
+    const p = vaultPath();
+    const v = await Vault.create(p, PASS, { kdf: 'interactive' });
+    const out = path.join(dir, 'backup-pages.tearline');
+    await v.backup(out);
+    v.close();
+    for (const file of [p, out]) {
+      const db = new Database(file, { readonly: true });
+      expect(db.pragma('page_size', { simple: true })).toBe(PAGE_BYTES);
+      db.close();
+    }
   });
 });
