@@ -39,6 +39,8 @@ import { bech32Encode } from '../../../shared/codec/bech32';
 import { SOFTWARE_VERSION } from '../version';
 import { newEntryId, newVaultId } from '../ids';
 import { buildRecord, openRow, sealRecord, type EntryRecord, type SealedRow } from '../log/entry-record';
+import { buildBlockChunk, chunkRow, timestampNow, type BuiltChunk, type ChunkJob, type PreparedEntry } from '../log/block-chunk';
+import { AppendThread } from '../workers/append-thread';
 import { EntryIndex, indexedEntryOf, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
 import { BLOCK_ENTRIES, decodeIndexBlock, encodeIndexBlock, indexBlockAd, type DecodedBlock } from '../log/index-block';
 import type Database from 'better-sqlite3';
@@ -143,6 +145,8 @@ export class Vault {
   private tree = new MerkleTree(sha256);
   private index = new EntryIndex();
   private readonly readOnly: boolean;
+  /** Null once it is known that there is none to start. */
+  private appender: AppendThread | null | undefined;
 
   private constructor(filePath: string, db: Db, header: VaultHeader, master: Uint8Array, readOnly: boolean) {
     this.path = filePath;
@@ -281,6 +285,8 @@ export class Vault {
 
   /** Locks the vault: wipes every key from memory and releases the file. */
   close(): void {
+    this.appender?.close();
+    this.appender = undefined;
     this.reader?.dispose();
     this.reader = undefined;
     wipe(this.master, this.entriesKey, this.recordsKey, this.indexKey);
@@ -428,43 +434,67 @@ export class Vault {
     return this.commit([{ id: newEntryId(), kind, caseId: null, body: valid, policy: policy.id }])[0]!;
   }
 
-  private commit(prepared: { id: string; kind: string; caseId: string | null; body: Record<string, unknown>; policy: string }[]): AppendedEntry[] {
+  private commit(prepared: PreparedEntry[]): AppendedEntry[] {
     const db = this.requireWritable();
     const keys = this.workstation();
     const author = toBase64(keys.edPublicKey);
     const startSize = this.size;
-    const appended: AppendedEntry[] = [];
+    const endSize = startSize + prepared.length;
     const sealer = bulkSealer(this.entriesKey!);
     const insert = db.prepare('INSERT INTO entries (idx, leaf, nonce, ct) VALUES (?, ?, ?, ?)');
     const insertCp = db.prepare('INSERT INTO checkpoints (size, root, sig) VALUES (?, ?, ?)');
     const putHead = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-    // Formatting a date costs more than a tenth of sealing an entry; a batch writes many
-    // entries within each millisecond, which all get the same text.
-    let lastMs = NaN;
-    let ts = '';
+    // The whole index blocks that the batch fills are built as chunks (log/block-chunk.ts),
+    // on two threads when there are several; the entries before and after them one by one.
+    const firstChunk = Math.ceil(startSize / BLOCK_ENTRIES);
+    const chunks = Math.max(0, Math.floor(endSize / BLOCK_ENTRIES) - firstChunk);
+    const chunkedFrom = chunks > 0 ? firstChunk * BLOCK_ENTRIES : endSize;
+    const chunkedTo = chunkedFrom + chunks * BLOCK_ENTRIES;
+    const chunkBlocks: SealedBlock[] = [];
+
+    const appendOne = (p: PreparedEntry, idx: number): void => {
+      const built = buildRecord({ v: 1, id: p.id, kind: p.kind as EntryKind, policy: p.policy, author, ts: timestampNow(), caseId: p.caseId }, p.body);
+      this.tree.append(built.leaf);
+      const row = sealRecord(sealer, this.header.vaultId, idx, built);
+      insert.run(row.idx, row.leaf, row.nonce, row.ct);
+      this.index.add(indexedEntryOf(idx, built.record));
+    };
+    const jobAt = (j: number): ChunkJob => {
+      const first = chunkedFrom + j * BLOCK_ENTRIES;
+      return { first, vaultId: this.header.vaultId, author, ts: timestampNow(), entries: prepared.slice(first - startSize, first - startSize + BLOCK_ENTRIES) };
+    };
+    const buildHere = (job: ChunkJob): BuiltChunk => buildBlockChunk(job, sealer, this.indexKey!);
+    const applyChunk = (chunk: BuiltChunk): void => {
+      for (let i = 0; i < BLOCK_ENTRIES; i++) {
+        const row = chunkRow(chunk, i);
+        this.tree.append(row.leaf);
+        insert.run(row.idx, row.leaf, row.nonce, row.ct);
+      }
+      // Whichever thread built it, a chunk must be the entries it was given, in their place.
+      const decoded = decodeIndexBlock(chunk.blockPlain, chunk.first, BLOCK_ENTRIES);
+      const offset = chunk.first - startSize;
+      const matches =
+        decoded?.entries.every((e, i) => e.id === prepared[offset + i]!.id) === true &&
+        equalBytes(this.tree.alignedRoot(chunk.first, BLOCK_ENTRIES), chunk.subtreeRoot);
+      if (!decoded || !matches) throw new Error(`the chunk of entries at ${chunk.first} was not built from this batch`);
+      this.index.addBlock(decoded.entries, decoded.search, decoded.searchLengths);
+      chunk.blockPlain.fill(0);
+      chunkBlocks.push({ block: chunk.first / BLOCK_ENTRIES, leaves: chunk.leaves, nonce: chunk.blockNonce, ct: chunk.blockCt });
+    };
     try {
       // Each entry is written as soon as it is sealed, inside the one transaction, and goes
       // into the index (and its search text out of the heap) at once: a batch of 10k no
       // longer keeps every record and ciphertext alive until the end. A failure anywhere
       // rolls the transaction back, and the tree and the index are cut back below.
       db.transaction(() => {
-        for (const p of prepared) {
-          const idx = startSize + appended.length;
-          const ms = Date.now();
-          if (ms !== lastMs) {
-            lastMs = ms;
-            ts = new Date(ms).toISOString();
-          }
-          const built = buildRecord({ v: 1, id: p.id, kind: p.kind as EntryKind, policy: p.policy, author, ts, caseId: p.caseId }, p.body);
-          this.tree.append(built.leaf);
-          const row = sealRecord(sealer, this.header.vaultId, idx, built);
-          insert.run(row.idx, row.leaf, row.nonce, row.ct);
-          this.index.add(indexedEntryOf(idx, built.record));
-          appended.push({ id: p.id, index: idx, kind: p.kind, caseId: p.caseId });
-        }
+        for (let idx = startSize; idx < chunkedFrom; idx++) appendOne(prepared[idx - startSize]!, idx);
+        const thread = chunks >= 2 ? this.appendThread() : undefined;
+        if (thread) thread.run(chunks, jobAt, { entries: this.entriesKey!, index: this.indexKey! }, buildHere, applyChunk);
+        else for (let j = 0; j < chunks; j++) applyChunk(buildHere(jobAt(j)));
+        for (let idx = chunkedTo; idx < endSize; idx++) appendOne(prepared[idx - startSize]!, idx);
         const size = this.tree.size;
         const root = this.tree.root(size);
-        this.storeBlocks(this.sealCompletedBlocks(startSize));
+        this.storeBlocks([...chunkBlocks, ...this.sealCompletedBlocks(startSize, chunkedFrom, chunkedTo)]);
         insertCp.run(size, root, signDetached(keys, checkpointBytes({ origin: this.origin, size, root })));
         putHead.run(META.head, this.sealHead(size, root));
       }).immediate();
@@ -475,7 +505,13 @@ export class Vault {
     } finally {
       sealer.dispose();
     }
-    return appended;
+    return prepared.map((p, k) => ({ id: p.id, index: startSize + k, kind: p.kind, caseId: p.caseId }));
+  }
+
+  /** The append's second thread, started with the first append large enough to use it. */
+  private appendThread(): AppendThread | undefined {
+    if (this.appender === undefined) this.appender = AppendThread.start() ?? null;
+    return this.appender?.usable ? this.appender : undefined;
   }
 
   private checkCaseRef(body: Record<string, unknown>, pending: Map<string, { kind: string }>, external?: ExternalEntries): string {
@@ -658,10 +694,16 @@ export class Vault {
     return JSON.parse(fromUtf8(plain)) as { size: number; root: string };
   }
 
-  /** Seals the index blocks that the entries from `startSize` on complete (they are in the index). */
-  private sealCompletedBlocks(startSize: number): SealedBlock[] {
+  /**
+   * Seals the index blocks that the entries from `startSize` on complete (they are in the
+   * index), except those of the entries [chunkedFrom, chunkedTo), which came sealed.
+   */
+  private sealCompletedBlocks(startSize: number, chunkedFrom = 0, chunkedTo = 0): SealedBlock[] {
     const out: SealedBlock[] = [];
-    for (let block = Math.floor(startSize / BLOCK_ENTRIES); (block + 1) * BLOCK_ENTRIES <= this.size; block++) out.push(this.sealIndexedBlock(block));
+    for (let block = Math.floor(startSize / BLOCK_ENTRIES); (block + 1) * BLOCK_ENTRIES <= this.size; block++) {
+      const first = block * BLOCK_ENTRIES;
+      if (first < chunkedFrom || first >= chunkedTo) out.push(this.sealIndexedBlock(block));
+    }
     return out;
   }
 

@@ -1,0 +1,178 @@
+/**
+ * A second thread for large appends. On two cores an append of tens of thousands of
+ * entries spends most of its time building and sealing records, which needs nothing from
+ * the log but each entry's index: chunks of one index block each are built here and on a
+ * worker, and applied to the log (tree, rows, index) in order, here.
+ *
+ * The append is one synchronous SQLite transaction, so this thread cannot wait for the
+ * worker's messages on the event loop: the worker bumps a shared counter after each
+ * message, this thread sleeps on it (Atomics.wait) and takes the message from the port
+ * directly (receiveMessageOnPort). If the worker is missing, fails or stops answering, its
+ * chunks are built here: the worker only ever saves time.
+ *
+ * The worker holds copies of the entries and index keys for the length of one batch; it
+ * wipes them when the batch ends, on success or failure. It is a thread of this process,
+ * inside the same boundary as the keys it is given.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { BuiltChunk, ChunkJob } from '../log/block-chunk';
+import type { FromWorker, ToWorker } from './append-protocol';
+
+/** Chunks queued at the worker at a time: one it works on, one ready to start. */
+const LOOKAHEAD = 2;
+/** A worker that says nothing for this long is taken for stopped (a chunk takes well under a second). */
+const SILENCE_MS = 20_000;
+
+const WORKER_FILE = path.join('workers', 'append-worker.cjs');
+
+/**
+ * The bundled worker (scripts/build.mjs writes it to dist/workers), found from wherever
+ * this code runs: the CLI bundle in dist/, the app's core process in dist/electron/, or the
+ * sources under test. In the packaged app it is read from outside the asar archive.
+ */
+export function appendWorkerFile(): string | undefined {
+  let dir = typeof __dirname === 'string' ? __dirname : process.cwd();
+  for (let up = 0; up < 5; up++, dir = path.dirname(dir)) {
+    for (const candidate of [path.join(dir, WORKER_FILE), path.join(dir, 'dist', WORKER_FILE)]) {
+      const unpacked = candidate.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+      if (existsSync(unpacked)) return unpacked;
+    }
+  }
+  return undefined;
+}
+
+export class AppendThread {
+  private dead = false;
+  private batches = 0;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    private readonly posted: Int32Array,
+  ) {
+    worker.on('error', () => (this.dead = true));
+    worker.on('exit', () => (this.dead = true));
+  }
+
+  /** Starts the worker, or returns undefined where there is none (TEARLINE_APPEND_WORKER=off turns it off). */
+  static start(): AppendThread | undefined {
+    if (process.env.TEARLINE_APPEND_WORKER === 'off') return undefined;
+    const file = appendWorkerFile();
+    if (!file) return undefined;
+    const { port1, port2 } = new MessageChannel();
+    const signal = new SharedArrayBuffer(4);
+    const worker = new Worker(file, {
+      workerData: { port: port2, signal },
+      transferList: [port2],
+      // No loader hooks or inspector from the parent: the worker is plain bundled CommonJS.
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: 512 },
+    });
+    // Neither keeps a command from exiting; close() ends the worker with the vault.
+    worker.unref();
+    port1.unref();
+    return new AppendThread(worker, port1, new Int32Array(signal));
+  }
+
+  get usable(): boolean {
+    return !this.dead;
+  }
+
+  /**
+   * Builds `count` chunks here and on the worker, and applies each built chunk here, in
+   * order. `jobAt(j)` makes chunk j's job when it is handed out, in order, so that
+   * timestamps follow the log's order whichever thread builds an entry.
+   */
+  run(
+    count: number,
+    jobAt: (j: number) => ChunkJob,
+    keys: { entries: Uint8Array; index: Uint8Array },
+    buildHere: (job: ChunkJob) => BuiltChunk,
+    apply: (chunk: BuiltChunk) => void,
+  ): void {
+    const batch = ++this.batches;
+    this.send({ type: 'keys', batch, entriesKey: keys.entries.slice(), indexKey: keys.index.slice() });
+    const built = new Map<number, BuiltChunk>();
+    const atWorker = new Map<number, ChunkJob>();
+    let claimed = 0;
+    try {
+      for (let next = 0; next < count; ) {
+        const ready = built.get(next);
+        if (ready) {
+          built.delete(next);
+          apply(ready);
+          next++;
+          continue;
+        }
+        if (!this.dead && atWorker.size < LOOKAHEAD && claimed < count) {
+          const job = jobAt(claimed);
+          this.send({ type: 'build', batch, seq: claimed, job });
+          atWorker.set(claimed++, job);
+          continue;
+        }
+        // Take what the worker has finished; wait for it only when nothing is left to build here.
+        const mustWait = claimed >= count && atWorker.has(next);
+        const answer = this.receive(batch, mustWait);
+        const job = answer ? atWorker.get(answer.seq) : undefined;
+        if (answer?.type === 'built' && job) {
+          atWorker.delete(answer.seq);
+          built.set(answer.seq, answer.chunk);
+        } else if (answer?.type === 'failed' && job) {
+          // Built here instead: if the job itself is at fault, the same error is thrown here.
+          atWorker.delete(answer.seq);
+          built.set(answer.seq, buildHere(job));
+        } else if (answer === undefined && mustWait) {
+          this.dead = true;
+          for (const [seq, lost] of atWorker) built.set(seq, buildHere(lost));
+          atWorker.clear();
+        } else if (answer === undefined && claimed < count) {
+          built.set(claimed, buildHere(jobAt(claimed)));
+          claimed++;
+        }
+      }
+    } finally {
+      for (const chunk of built.values()) chunk.blockPlain.fill(0);
+      this.send({ type: 'forget' });
+    }
+  }
+
+  /** Ends the worker. */
+  close(): void {
+    this.dead = true;
+    void this.worker.terminate();
+  }
+
+  private send(message: ToWorker): void {
+    if (!this.dead) this.port.postMessage(message);
+  }
+
+  /**
+   * The worker's next answer about `batch` (older batches' answers are dropped), or
+   * undefined: at once if `wait` is false and there is none, after SILENCE_MS if the
+   * worker says nothing at all (it is then taken for stopped).
+   */
+  private receive(batch: number, wait: boolean): Extract<FromWorker, { batch: number }> | undefined {
+    const deadline = Date.now() + SILENCE_MS;
+    let timedOut = false;
+    for (;;) {
+      if (this.dead) return undefined;
+      const seen = Atomics.load(this.posted, 0);
+      const got = receiveMessageOnPort(this.port) as { message: FromWorker } | undefined;
+      if (got) {
+        const m = got.message;
+        if (m.type === 'failed' && m.batch === -1) {
+          this.dead = true;
+          return undefined;
+        }
+        if (m.type !== 'ready' && m.batch === batch) return m;
+        continue;
+      }
+      if (!wait || timedOut) return undefined;
+      const left = deadline - Date.now();
+      // One more look at the port after a timeout: the message may have come with it.
+      if (left <= 0 || Atomics.wait(this.posted, 0, seen, left) === 'timed-out') timedOut = true;
+    }
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Large appends: whole index blocks of new entries are built as chunks, on a worker thread
+ * and on the writing thread, and applied in order. The log must be the one that appending
+ * entry by entry gives, the worker must really do part of the work, and a worker that
+ * fails or is gone must cost only time.
+ */
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Vault } from '../../electron/core/vault/vault';
+import { verifyVault } from '../../electron/core/log/integrity';
+import { BLOCK_ENTRIES, decodeIndexBlock } from '../../electron/core/log/index-block';
+import { buildBlockChunk, chunkRow, type BuiltChunk, type ChunkJob } from '../../electron/core/log/block-chunk';
+import { entryAd } from '../../electron/core/log/entry-record';
+import { AppendThread, appendWorkerFile } from '../../electron/core/workers/append-thread';
+import { bulkSealer } from '../../electron/core/crypto/bulk-seal';
+import { open } from '../../electron/core/crypto/aead';
+import { randomBytes } from '../../electron/core/crypto/random';
+import { loadSodium } from '../../electron/core/crypto/sodium';
+import { fromUtf8 } from '../../shared/bytes';
+import { newEntryId } from '../../electron/core/ids';
+import { tempDir } from '../helpers/tmp';
+import { OPENED } from '../helpers/bodies';
+
+const PASS = 'append chunks test passphrase';
+const dir = tempDir();
+const VAULT_ID = '0190a5c2-7b1e-7d3a-9f00-2c4b6d8e0a99';
+
+beforeAll(async () => {
+  await loadSodium();
+});
+
+afterEach(() => {
+  delete process.env.TEARLINE_APPEND_WORKER;
+});
+
+function drafts(count: number, tag: string) {
+  return Array.from({ length: count }, (_, k) => ({ kind: 'case.opened', body: { ...OPENED, summary: `${tag} item${k} ${k % 7 === 0 ? 'sevenfold' : 'plain'}` } }));
+}
+
+/** What the index shows of a vault, without ids and times (which differ between vaults). */
+function shape(v: Vault) {
+  return v.list({ order: 'asc', limit: 100_000 }).items.map((e) => ({ index: e.index, kind: e.kind, summary: e.summary, ownCase: e.caseId === e.id }));
+}
+
+async function vaultWith(name: string, worker: 'on' | 'off', batches: number[]): Promise<string> {
+  process.env.TEARLINE_APPEND_WORKER = worker;
+  const p = path.join(dir, name);
+  const v = await Vault.create(p, PASS, { kdf: 'interactive' });
+  try {
+    batches.forEach((n, b) => v.append(drafts(n, `batch${b}`)));
+  } finally {
+    v.close();
+  }
+  return p;
+}
+
+function chunkJob(first: number, tag: string, count = BLOCK_ENTRIES): ChunkJob {
+  return {
+    first,
+    vaultId: VAULT_ID,
+    author: 'Ab+/'.repeat(10) + 'xyz=',
+    ts: new Date().toISOString(),
+    entries: Array.from({ length: count }, (_, k) => {
+      const id = newEntryId();
+      return { id, kind: 'case.opened', caseId: id, policy: 'icd-191-2015', body: { ...OPENED, summary: `${tag} ${first + k}` } };
+    }),
+  };
+}
+
+describe('chunked appends', () => {
+  it('give the same log, index and blocks with the worker as without it', async () => {
+    // From size 1: a head of 1023 entries, then whole blocks, then a tail; then a second
+    // batch that starts inside a block.
+    const batches = [5 * BLOCK_ENTRIES + 100, 3 * BLOCK_ENTRIES + 500];
+    const withWorker = await vaultWith('with-worker.tearline', 'on', batches);
+    const without = await vaultWith('without-worker.tearline', 'off', batches);
+    const a = await Vault.open(withWorker, PASS);
+    const b = await Vault.open(without, PASS);
+    try {
+      expect(a.size).toBe(1 + batches[0]! + batches[1]!);
+      expect(shape(a)).toEqual(shape(b));
+      expect(a.list({ search: 'sevenfold batch1' }).total).toBe(b.list({ search: 'sevenfold batch1' }).total);
+      expect(a.list({ search: 'sevenfold batch1' }).total).toBeGreaterThan(400);
+      // Times follow the log's order, whichever thread built an entry.
+      const ts = a.list({ order: 'asc', limit: 100_000 }).items.map((e) => e.ts);
+      expect([...ts].sort()).toEqual(ts);
+      // Every entry reads back from its row (not only from the index).
+      for (const index of [1, 1023, 1024, 2047, 2048, 4096, 5 * BLOCK_ENTRIES + 100, a.size - 1]) {
+        expect(a.get(index).body.summary).toBe(b.get(index).body.summary);
+      }
+      expect(verifyVault(a)).toMatchObject({ ok: true });
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('the worker builds part of a batch, and its chunks open with the batch keys', async () => {
+    const thread = AppendThread.start();
+    expect(thread).toBeDefined();
+    const entriesKey = randomBytes(32);
+    const indexKey = randomBytes(32);
+    const sealer = bulkSealer(entriesKey);
+    let builtHere = 0;
+    const applied: BuiltChunk[] = [];
+    try {
+      thread!.run(
+        6,
+        (j) => chunkJob(j * BLOCK_ENTRIES, 'threaded'),
+        { entries: entriesKey, index: indexKey },
+        (job) => {
+          builtHere++;
+          return buildBlockChunk(job, sealer, indexKey);
+        },
+        (chunk) => applied.push(chunk),
+      );
+    } finally {
+      sealer.dispose();
+      thread!.close();
+    }
+    expect(applied.map((c) => c.first)).toEqual([0, 1, 2, 3, 4, 5].map((j) => j * BLOCK_ENTRIES));
+    // The worker always has the first chunks: the writing thread only builds what is left
+    // while the worker's queue is full.
+    expect(builtHere).toBeLessThanOrEqual(4);
+    for (const chunk of applied) {
+      const row = chunkRow(chunk, 5);
+      const plain = open(entriesKey, { nonce: row.nonce, ciphertext: row.ct }, entryAd(VAULT_ID, row.idx, row.leaf));
+      expect(plain).toBeDefined();
+      expect(JSON.parse(fromUtf8(plain!)).b.summary).toBe(`threaded ${row.idx}`);
+      expect(decodeIndexBlock(chunk.blockPlain, chunk.first, BLOCK_ENTRIES)?.entries[5]?.summary).toContain(`threaded ${row.idx}`);
+    }
+  });
+
+  it('a chunk the worker cannot build is built here, and its error is the append’s', async () => {
+    const thread = AppendThread.start()!;
+    const entriesKey = randomBytes(32);
+    const indexKey = randomBytes(32);
+    const sealer = bulkSealer(entriesKey);
+    const failedHere: number[] = [];
+    try {
+      expect(() =>
+        thread.run(
+          3,
+          (j) => chunkJob(j * BLOCK_ENTRIES, 'bad', j === 1 ? 5 : BLOCK_ENTRIES),
+          { entries: entriesKey, index: indexKey },
+          (job) => {
+            try {
+              return buildBlockChunk(job, sealer, indexKey);
+            } catch (error) {
+              failedHere.push(job.first);
+              throw error;
+            }
+          },
+          () => undefined,
+        ),
+      ).toThrow(/one aligned index block/);
+      expect(failedHere).toEqual([BLOCK_ENTRIES]);
+      // The thread is still good for the next batch.
+      expect(thread.usable).toBe(true);
+      const applied: number[] = [];
+      thread.run(2, (j) => chunkJob(j * BLOCK_ENTRIES, 'good'), { entries: entriesKey, index: indexKey }, (job) => buildBlockChunk(job, sealer, indexKey), (c) => applied.push(c.first));
+      expect(applied).toEqual([0, BLOCK_ENTRIES]);
+    } finally {
+      sealer.dispose();
+      thread.close();
+    }
+  });
+
+  it('with the worker gone, every chunk is built here', async () => {
+    const thread = AppendThread.start()!;
+    thread.close();
+    const entriesKey = randomBytes(32);
+    const indexKey = randomBytes(32);
+    const sealer = bulkSealer(entriesKey);
+    let builtHere = 0;
+    try {
+      thread.run(3, (j) => chunkJob(j * BLOCK_ENTRIES, 'alone'), { entries: entriesKey, index: indexKey }, (job) => (builtHere++, buildBlockChunk(job, sealer, indexKey)), () => undefined);
+    } finally {
+      sealer.dispose();
+    }
+    expect(builtHere).toBe(3);
+  });
+
+  it('the worker is found as built, and can be turned off', () => {
+    expect(appendWorkerFile()).toMatch(/dist[\\/]workers[\\/]append-worker\.cjs$/);
+    process.env.TEARLINE_APPEND_WORKER = 'off';
+    expect(AppendThread.start()).toBeUndefined();
+  });
+});
