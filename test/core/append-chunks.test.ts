@@ -104,16 +104,16 @@ describe('chunked appends', () => {
     let builtHere = 0;
     const applied: BuiltChunk[] = [];
     try {
-      thread!.run(
-        6,
-        (j) => chunkJob(j * BLOCK_ENTRIES, 'threaded'),
-        { entries: entriesKey, index: indexKey },
-        (job) => {
+      thread!.run({
+        count: 6,
+        jobAt: (j) => chunkJob(j * BLOCK_ENTRIES, 'threaded'),
+        keys: { entries: entriesKey, index: indexKey },
+        buildHere: (job) => {
           builtHere++;
           return buildBlockChunk(job, sealer, indexKey);
         },
-        (chunk) => applied.push(chunk),
-      );
+        apply: (chunk) => applied.push(chunk),
+      });
     } finally {
       sealer.dispose();
       thread!.close();
@@ -139,11 +139,11 @@ describe('chunked appends', () => {
     const failedHere: number[] = [];
     try {
       expect(() =>
-        thread.run(
-          3,
-          (j) => chunkJob(j * BLOCK_ENTRIES, 'bad', j === 1 ? 5 : BLOCK_ENTRIES),
-          { entries: entriesKey, index: indexKey },
-          (job) => {
+        thread.run({
+          count: 3,
+          jobAt: (j) => chunkJob(j * BLOCK_ENTRIES, 'bad', j === 1 ? 5 : BLOCK_ENTRIES),
+          keys: { entries: entriesKey, index: indexKey },
+          buildHere: (job) => {
             try {
               return buildBlockChunk(job, sealer, indexKey);
             } catch (error) {
@@ -151,14 +151,20 @@ describe('chunked appends', () => {
               throw error;
             }
           },
-          () => undefined,
-        ),
+          apply: () => undefined,
+        }),
       ).toThrow(/one aligned index block/);
       expect(failedHere).toEqual([BLOCK_ENTRIES]);
       // The thread is still good for the next batch.
       expect(thread.usable).toBe(true);
       const applied: number[] = [];
-      thread.run(2, (j) => chunkJob(j * BLOCK_ENTRIES, 'good'), { entries: entriesKey, index: indexKey }, (job) => buildBlockChunk(job, sealer, indexKey), (c) => applied.push(c.first));
+      thread.run({
+        count: 2,
+        jobAt: (j) => chunkJob(j * BLOCK_ENTRIES, 'good'),
+        keys: { entries: entriesKey, index: indexKey },
+        buildHere: (job) => buildBlockChunk(job, sealer, indexKey),
+        apply: (c) => applied.push(c.first),
+      });
       expect(applied).toEqual([0, BLOCK_ENTRIES]);
     } finally {
       sealer.dispose();
@@ -174,7 +180,13 @@ describe('chunked appends', () => {
     const sealer = bulkSealer(entriesKey);
     let builtHere = 0;
     try {
-      thread.run(3, (j) => chunkJob(j * BLOCK_ENTRIES, 'alone'), { entries: entriesKey, index: indexKey }, (job) => (builtHere++, buildBlockChunk(job, sealer, indexKey)), () => undefined);
+      thread.run({
+        count: 3,
+        jobAt: (j) => chunkJob(j * BLOCK_ENTRIES, 'alone'),
+        keys: { entries: entriesKey, index: indexKey },
+        buildHere: (job) => (builtHere++, buildBlockChunk(job, sealer, indexKey)),
+        apply: () => undefined,
+      });
     } finally {
       sealer.dispose();
     }

@@ -38,7 +38,7 @@ import { randomBytes } from '../crypto/random';
 import { bech32Encode } from '../../../shared/codec/bech32';
 import { SOFTWARE_VERSION } from '../version';
 import { newEntryId, newVaultId } from '../ids';
-import { buildRecord, openRow, sealRecord, type EntryRecord, type SealedRow } from '../log/entry-record';
+import { buildRecord, openRow, sealRecord, type BuiltRecord, type EntryRecord, type SealedRow } from '../log/entry-record';
 import { buildBlockChunk, chunkRow, timestampNow, type BuiltChunk, type ChunkJob, type PreparedEntry } from '../log/block-chunk';
 import { AppendThread } from '../workers/append-thread';
 import { EntryIndex, indexedEntryOf, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
@@ -452,12 +452,29 @@ export class Vault {
     const chunkedTo = chunkedFrom + chunks * BLOCK_ENTRIES;
     const chunkBlocks: SealedBlock[] = [];
 
-    const appendOne = (p: PreparedEntry, idx: number): void => {
-      const built = buildRecord({ v: 1, id: p.id, kind: p.kind as EntryKind, policy: p.policy, author, ts: timestampNow(), caseId: p.caseId }, p.body);
+    // An entry outside the chunks is built (record, row) and then applied (tree, row,
+    // index): the entries after the chunks are built while the worker finishes its last.
+    const buildOne = (idx: number, ts: string): { built: BuiltRecord; row: SealedRow } => {
+      const p = prepared[idx - startSize]!;
+      const built = buildRecord({ v: 1, id: p.id, kind: p.kind as EntryKind, policy: p.policy, author, ts, caseId: p.caseId }, p.body);
+      return { built, row: sealRecord(sealer, this.header.vaultId, idx, built) };
+    };
+    const applyOne = ({ built, row }: { built: BuiltRecord; row: SealedRow }): void => {
       this.tree.append(built.leaf);
-      const row = sealRecord(sealer, this.header.vaultId, idx, built);
       insert.run(row.idx, row.leaf, row.nonce, row.ct);
-      this.index.add(indexedEntryOf(idx, built.record));
+      this.index.add(indexedEntryOf(row.idx, built.record));
+    };
+    // The entries before the chunks share the batch's first timestamp: the worker may have
+    // started on the first chunks, whose entries must not be older, before they are built.
+    const headTs = timestampNow();
+    const head = (): void => {
+      for (let idx = startSize; idx < chunkedFrom; idx++) applyOne(buildOne(idx, headTs));
+    };
+    const tail: { built: BuiltRecord; row: SealedRow }[] = [];
+    const buildTail = (): boolean => {
+      const idx = chunkedTo + tail.length;
+      if (idx < endSize) tail.push(buildOne(idx, timestampNow()));
+      return idx + 1 < endSize;
     };
     const jobAt = (j: number): ChunkJob => {
       const first = chunkedFrom + j * BLOCK_ENTRIES;
@@ -487,11 +504,15 @@ export class Vault {
       // longer keeps every record and ciphertext alive until the end. A failure anywhere
       // rolls the transaction back, and the tree and the index are cut back below.
       db.transaction(() => {
-        for (let idx = startSize; idx < chunkedFrom; idx++) appendOne(prepared[idx - startSize]!, idx);
         const thread = chunks >= 2 ? this.appendThread() : undefined;
-        if (thread) thread.run(chunks, jobAt, { entries: this.entriesKey!, index: this.indexKey! }, buildHere, applyChunk);
-        else for (let j = 0; j < chunks; j++) applyChunk(buildHere(jobAt(j)));
-        for (let idx = chunkedTo; idx < endSize; idx++) appendOne(prepared[idx - startSize]!, idx);
+        if (thread) {
+          thread.run({ count: chunks, jobAt, keys: { entries: this.entriesKey!, index: this.indexKey! }, buildHere, apply: applyChunk, before: head, spare: buildTail });
+        } else {
+          head();
+          for (let j = 0; j < chunks; j++) applyChunk(buildHere(jobAt(j)));
+        }
+        while (buildTail());
+        for (const one of tail) applyOne(one);
         const size = this.tree.size;
         const root = this.tree.root(size);
         this.storeBlocks([...chunkBlocks, ...this.sealCompletedBlocks(startSize, chunkedFrom, chunkedTo)]);

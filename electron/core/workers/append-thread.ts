@@ -43,6 +43,19 @@ export function appendWorkerFile(): string | undefined {
   return undefined;
 }
 
+/** A run of chunks for `AppendThread.run`. */
+export interface ChunkWork {
+  count: number;
+  jobAt: (j: number) => ChunkJob;
+  keys: { entries: Uint8Array; index: Uint8Array };
+  buildHere: (job: ChunkJob) => BuiltChunk;
+  apply: (chunk: BuiltChunk) => void;
+  /** Work to do here, in order, once the worker has its first chunks. */
+  before?: () => void;
+  /** A step of other work to do here instead of waiting for the worker; false once there is none. */
+  spare?: () => boolean;
+}
+
 export class AppendThread {
   private dead = false;
   private batches = 0;
@@ -85,19 +98,25 @@ export class AppendThread {
    * order. `jobAt(j)` makes chunk j's job when it is handed out, in order, so that
    * timestamps follow the log's order whichever thread builds an entry.
    */
-  run(
-    count: number,
-    jobAt: (j: number) => ChunkJob,
-    keys: { entries: Uint8Array; index: Uint8Array },
-    buildHere: (job: ChunkJob) => BuiltChunk,
-    apply: (chunk: BuiltChunk) => void,
-  ): void {
+  run(work: ChunkWork): void {
+    const { count, jobAt, buildHere, apply } = work;
     const batch = ++this.batches;
-    this.send({ type: 'keys', batch, entriesKey: keys.entries.slice(), indexKey: keys.index.slice() });
+    this.send({ type: 'keys', batch, entriesKey: work.keys.entries.slice(), indexKey: work.keys.index.slice() });
     const built = new Map<number, BuiltChunk>();
     const atWorker = new Map<number, ChunkJob>();
     let claimed = 0;
+    let spare = work.spare !== undefined;
+    const feed = (): void => {
+      while (!this.dead && atWorker.size < LOOKAHEAD && claimed < count) {
+        const job = jobAt(claimed);
+        this.send({ type: 'build', batch, seq: claimed, job });
+        atWorker.set(claimed++, job);
+      }
+    };
     try {
+      // The worker starts on its first chunks while this thread does what comes before them.
+      feed();
+      work.before?.();
       for (let next = 0; next < count; ) {
         const ready = built.get(next);
         if (ready) {
@@ -107,13 +126,15 @@ export class AppendThread {
           continue;
         }
         if (!this.dead && atWorker.size < LOOKAHEAD && claimed < count) {
-          const job = jobAt(claimed);
-          this.send({ type: 'build', batch, seq: claimed, job });
-          atWorker.set(claimed++, job);
+          feed();
           continue;
         }
-        // Take what the worker has finished; wait for it only when nothing is left to build here.
-        const mustWait = claimed >= count && atWorker.has(next);
+        // Take what the worker has finished; wait for it only when nothing is left to do here.
+        let mustWait = claimed >= count && atWorker.has(next);
+        if (mustWait && spare) {
+          spare = work.spare!();
+          mustWait = false;
+        }
         const answer = this.receive(batch, mustWait);
         const job = answer ? atWorker.get(answer.seq) : undefined;
         if (answer?.type === 'built' && job) {
