@@ -9,7 +9,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Vault } from '../../electron/core/vault/vault';
-import { BLOCK_ENTRIES } from '../../electron/core/log/index-block';
+import { BLOCK_ENTRIES, decodeIndexBlock, encodeIndexBlock } from '../../electron/core/log/index-block';
+import { fromUtf8, utf8 } from '../../shared/bytes';
 import { tempDir } from '../helpers/tmp';
 import { inspectVault } from '../helpers/inspect';
 import { OPENED } from '../helpers/bodies';
@@ -219,5 +220,34 @@ describe('sealed index blocks', () => {
     const p = copy('removed-row.tearline', (db) => db.prepare('DELETE FROM entries WHERE idx = 500').run());
     await expect(Vault.open(p, PASS)).rejects.toMatchObject({ code: 'E_INTEGRITY', message: expect.stringMatching(/rows were removed/) });
     expect((await inspect(p)).firstBadIndex).toBe(500);
+  });
+});
+
+describe('the index block codec', () => {
+  const entry = (i: number, author: string) => ({
+    index: 2048 + i,
+    id: `0190a5c2-7b1e-7d3a-9f00-${String(i).padStart(12, '0')}`,
+    kind: 'note',
+    caseId: i % 2 ? null : '0190a5c2-7b1e-7d3a-9f00-2c4b6d8e0a20',
+    ts: '2026-01-02T03:04:05.678Z',
+    author,
+    summary: `summary ${i} – ünïcödé ${'x'.repeat(i % 5)}`,
+  });
+  const search = (i: number) => utf8(`search text ${i} — ß`);
+
+  it('decodes what it encodes, ASCII fields read apart and any other run decoded whole', () => {
+    for (const author of ['Ab+/'.repeat(10) + 'xyz=', 'auteur-é-𝔸']) {
+      const entries = Array.from({ length: BLOCK_ENTRIES }, (_, i) => entry(i, author));
+      const decoded = decodeIndexBlock(encodeIndexBlock(entries, search), 2048, BLOCK_ENTRIES);
+      expect(decoded?.entries).toEqual(entries);
+      expect(fromUtf8(decoded!.search)).toBe(entries.map((_, i) => fromUtf8(search(i))).join(''));
+    }
+  });
+
+  it('refuses a block of another count or with lengths that do not add up', () => {
+    const entries = Array.from({ length: BLOCK_ENTRIES }, (_, i) => entry(i, 'auteur-é'));
+    const plain = encodeIndexBlock(entries, search);
+    expect(decodeIndexBlock(plain, 2048, BLOCK_ENTRIES - 1)).toBeUndefined();
+    expect(decodeIndexBlock(plain.subarray(0, plain.length - 1), 2048, BLOCK_ENTRIES)).toBeUndefined();
   });
 });

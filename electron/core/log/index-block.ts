@@ -97,16 +97,24 @@ export function decodeIndexBlock(plain: Uint8Array, first: number, expected: num
   for (let i = 0; i < expected; i++) {
     // The block was authenticated before it is decoded, so its bytes are the UTF-8 this
     // module wrote; Buffer's decoder is several times faster than a fatal TextDecoder.
-    const run = bytes.toString('utf8', fieldsAt, (fieldsAt += length(i, 5)));
+    const runStart = fieldsAt;
+    const runBytes = length(i, 5);
+    fieldsAt += runBytes;
     const summary = bytes.toString('utf8', summaryAt, (summaryAt += length(i, 6)));
-    let at = 0;
-    const next = (k: number): string => run.slice(at, (at += length(i, k)));
+    // As many bytes as UTF-16 units means all ASCII (any other character takes more bytes
+    // than units), as these fields always are: each is then read from the bytes on its
+    // own. A slice of one decoded run would be a view that keeps the whole run alive, for
+    // every entry of the index.
+    const ascii = length(i, 0) + length(i, 1) + length(i, 2) + length(i, 3) + length(i, 4) === runBytes;
+    const run = ascii ? '' : bytes.toString('utf8', runStart, runStart + runBytes);
+    let at = ascii ? runStart : 0;
+    const next = (k: number): string => (ascii ? bytes.toString('latin1', at, (at += length(i, k))) : run.slice(at, (at += length(i, k))));
     const id = next(0);
     const kind = next(1);
     const caseId = next(2);
     const ts = next(3);
     const author = next(4);
-    if (at !== run.length) return undefined;
+    if (!ascii && at !== run.length) return undefined;
     entries[i] = { index: first + i, id, kind, caseId: caseId === '' ? null : caseId, ts, author, summary };
   }
   return { entries, search: plain.subarray(headerBytes + fieldsBytes + summaryBytes), searchLengths };
