@@ -24,7 +24,7 @@ module.exports = {
       comment: 'Only pure packages in shared/: nothing that needs Node, the DOM or Electron.',
       severity: 'error',
       from: { path: '^shared/' },
-      to: { path: 'node_modules/(electron|better-sqlite3|libsodium[^/]*|react|react-dom|commander)(/|$)' },
+      to: { path: 'node_modules/(electron|better-sqlite3|libsodium[^/]*|sodium-native|react|react-dom|commander)(/|$)' },
     },
     {
       name: 'core-never-imports-electron',
@@ -50,7 +50,7 @@ module.exports = {
       comment: 'The renderer reaches the core only through the preload API (window.tearline).',
       severity: 'error',
       from: { path: '^renderer/' },
-      to: { path: '^(electron/|node_modules/(electron|better-sqlite3|libsodium-wrappers-sumo)/)' },
+      to: { path: '^(electron/|node_modules/(electron|better-sqlite3|libsodium-wrappers-sumo|sodium-native)/)' },
     },
     {
       name: 'renderer-no-node-builtins',

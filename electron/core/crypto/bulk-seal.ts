@@ -1,5 +1,12 @@
 /**
- * SHA-256 and XChaCha20-Poly1305 for appends, on libsodium's raw WebAssembly exports.
+ * SHA-256 and XChaCha20-Poly1305 for appends: on libsodium's native build where it loaded
+ * and the message is long enough for it to be the faster (native-sodium.ts: a kilobyte of
+ * entry is sealed natively, a field commitment is hashed in WebAssembly), else on the raw
+ * exports of its WebAssembly build.
+ *
+ * Native: the parts are written as UTF-8 into one reused buffer, libsodium reads it where
+ * it is and writes each digest or ciphertext straight to its destination; the buffer is
+ * wiped after each call. WebAssembly, as follows.
  *
  * An append hashes every field commitment and the leaf, then seals the record. Through the
  * wrapper, each call allocates in libsodium's memory, copies every argument in, copies the
@@ -11,6 +18,7 @@
  */
 import { concatBytes, utf8 } from '../../../shared/bytes';
 import { KEY_BYTES, NONCE_BYTES, type Sealed } from './aead';
+import { nativeFor, nativeSodium, NATIVE_FROM_BYTES, ScratchBuffer, type NativeSodium } from './native-sodium';
 import { randomBytes } from './random';
 import { sodium } from './sodium';
 
@@ -66,6 +74,13 @@ function writeParts(heap: Uint8Array, at: number, parts: readonly Part[]): numbe
   return end - at;
 }
 
+/** About the bytes `parts` take (a string's UTF-16 length): enough to choose a build by. */
+function roughBytes(parts: readonly Part[]): number {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  return n;
+}
+
 function joinParts(parts: readonly Part[]): Uint8Array {
   return concatBytes(...parts.map((p) => (typeof p === 'string' ? utf8(p) : p)));
 }
@@ -105,6 +120,9 @@ class HeapBuffer {
   }
 }
 
+/** The native build's hash input: every message written here is wiped after hashing. */
+const nativeInput = new ScratchBuffer(16 * 1024);
+
 let hashing: { lib: Raw; input: HeapBuffer; outputs: HeapBuffer; out: number } | undefined | null;
 
 function hashState(): { lib: Raw; input: HeapBuffer; outputs: HeapBuffer; out: number } | null {
@@ -127,6 +145,18 @@ export function sha256Parts(parts: readonly Part[]): Uint8Array {
 
 /** The same hash, written to `out` at `at` (an entry's commitments go to one buffer). */
 export function sha256PartsInto(parts: readonly Part[], out: Uint8Array, at: number): void {
+  const native = nativeFor('sha256', roughBytes(parts));
+  if (native) {
+    const input = nativeInput.reserve(maxBytes(parts));
+    const length = writeParts(input, 0, parts);
+    try {
+      native.crypto_hash_sha256(out.subarray(at, at + HASH_BYTES), input.subarray(0, length));
+    } finally {
+      input.fill(0, 0, length);
+      nativeInput.trim();
+    }
+    return;
+  }
   const h = hashState();
   if (!h) {
     out.set(sodium().crypto_hash_sha256(joinParts(parts)), at);
@@ -151,6 +181,28 @@ export function sha256PartsInto(parts: readonly Part[], out: Uint8Array, at: num
  */
 export function sha256Each(messages: readonly (readonly Part[])[], out: Uint8Array): void {
   if (out.length < messages.length * HASH_BYTES) throw new Error('sha256Each: output too small');
+  if (messages.length === 0) return;
+  // One build for the whole call, by the messages' average length.
+  let rough = 0;
+  for (const parts of messages) rough += roughBytes(parts);
+  const native = nativeFor('sha256', rough / messages.length);
+  if (native) {
+    let capacity = 0;
+    for (const parts of messages) capacity += maxBytes(parts);
+    const input = nativeInput.reserve(capacity);
+    let at = 0;
+    try {
+      for (let i = 0; i < messages.length; i++) {
+        const length = writeParts(input, at, messages[i]!);
+        native.crypto_hash_sha256(out.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES), input.subarray(at, at + length));
+        at += length;
+      }
+    } finally {
+      input.fill(0, 0, at);
+      nativeInput.trim();
+    }
+    return;
+  }
   const h = hashState();
   if (!h) {
     messages.forEach((parts, i) => out.set(sodium().crypto_hash_sha256(joinParts(parts)), i * HASH_BYTES));
@@ -186,12 +238,30 @@ export interface BulkSealer {
 }
 
 /**
- * Seals many messages under one key (an append seals every entry of its batch). The key is
- * copied into libsodium's memory once; plaintexts are written there from their parts and
- * wiped after each call.
+ * Seals many messages under one key (an append seals every entry of its batch). Where the
+ * native build loaded, a message of NATIVE_FROM_BYTES.aead or more is sealed by it, a
+ * shorter one by the WebAssembly build, each with its own copy of the key, taken here.
  */
 export function bulkSealer(key: Uint8Array): BulkSealer {
   if (key.length !== KEY_BYTES) throw new Error(`an entry key must be ${KEY_BYTES} bytes`);
+  const native = nativeSodium();
+  if (!native) return wasmSealer(key);
+  const large = nativeSealer(native, key);
+  const small = wasmSealer(key);
+  return {
+    seal: (plaintext, associatedData) => (roughBytes(plaintext) >= NATIVE_FROM_BYTES.aead ? large : small).seal(plaintext, associatedData),
+    dispose() {
+      large.dispose();
+      small.dispose();
+    },
+  };
+}
+
+/**
+ * The WebAssembly sealer. The key is copied into libsodium's memory once; plaintexts are
+ * written there from their parts and wiped after each call.
+ */
+function wasmSealer(key: Uint8Array): BulkSealer {
   const lib = rawLib();
   if (!lib) {
     return {
@@ -214,20 +284,7 @@ export function bulkSealer(key: Uint8Array): BulkSealer {
   const ad = new HeapBuffer(lib, 256);
   lib.HEAPU8.set(key, keyPtr);
   let disposed = false;
-  // Ciphertexts are views into shared chunks: a batch's rows live and die together, and
-  // one allocation per chunk costs less than one ArrayBuffer per entry, which was most of
-  // what copying a ciphertext out cost.
-  let chunk = new Uint8Array(0);
-  let used = 0;
-  const take = (length: number): Uint8Array => {
-    if (used + length > chunk.length) {
-      chunk = new Uint8Array(Math.max(length, CHUNK_BYTES));
-      used = 0;
-    }
-    const view = chunk.subarray(used, used + length);
-    used += length;
-    return view;
-  };
+  const take = chunkedOutput();
   return {
     seal(plaintext, associatedData) {
       if (disposed) throw new Error('sealer used after dispose()');
@@ -256,6 +313,64 @@ export function bulkSealer(key: Uint8Array): BulkSealer {
       lib._free(fixed);
       message.release();
       output.release();
+      ad.release();
+    },
+  };
+}
+
+/**
+ * Ciphertexts are views into shared chunks: a batch's rows live and die together, and one
+ * allocation per chunk costs less than one ArrayBuffer per entry, which was most of what
+ * copying a ciphertext out cost.
+ */
+function chunkedOutput(): (length: number) => Uint8Array {
+  let chunk = new Uint8Array(0);
+  let used = 0;
+  return (length) => {
+    if (used + length > chunk.length) {
+      chunk = new Uint8Array(Math.max(length, CHUNK_BYTES));
+      used = 0;
+    }
+    const view = chunk.subarray(used, used + length);
+    used += length;
+    return view;
+  };
+}
+
+/**
+ * The native build's sealer: the plaintext is written from its parts into one reused
+ * buffer (wiped after each call) and libsodium seals it straight into the ciphertext's
+ * place in the shared chunk.
+ */
+function nativeSealer(native: NativeSodium, key: Uint8Array): BulkSealer {
+  const keyCopy = new Uint8Array(key);
+  const message = new ScratchBuffer(16 * 1024);
+  const ad = new ScratchBuffer(256);
+  const take = chunkedOutput();
+  let disposed = false;
+  return {
+    seal(plaintext, associatedData) {
+      if (disposed) throw new Error('sealer used after dispose()');
+      const nonce = randomBytes(NONCE_BYTES);
+      const m = message.reserve(maxBytes(plaintext));
+      const mLen = writeParts(m, 0, plaintext);
+      try {
+        const a = ad.reserve(maxBytes(associatedData));
+        const adLen = writeParts(a, 0, associatedData);
+        const ciphertext = take(mLen + TAG_BYTES);
+        native.crypto_aead_xchacha20poly1305_ietf_encrypt(ciphertext, m.subarray(0, mLen), a.subarray(0, adLen), null, nonce, keyCopy);
+        return { nonce, ciphertext };
+      } finally {
+        m.fill(0, 0, mLen);
+        message.trim();
+        ad.trim();
+      }
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      native.sodium_memzero(keyCopy);
+      message.release();
       ad.release();
     },
   };

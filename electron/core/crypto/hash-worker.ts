@@ -5,7 +5,8 @@
  * signature signs, then the same digest again over the second reading, see
  * bundle/input.ts), and an import also takes its SHA-256. On the main thread those
  * passes cost as much as checking all the entries; here they run beside the entry checks
- * and the reading. The hashes are libsodium's own, as on the main thread: the worker
+ * and the reading. The hashes are libsodium's own, as on the main thread (its native
+ * build where the main thread uses it, native-sodium.ts, else WebAssembly): the worker
  * only changes where they run.
  *
  * The worker is plain JavaScript given as text, so that it needs no build step of its own
@@ -42,50 +43,122 @@ const MAX_IN_FLIGHT = 8;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const sodium = require(workerData.wrappers);
-sodium.ready.then(() => {
+let native = null;
+if (workerData.sodiumNative) {
+  try {
+    native = require(workerData.sodiumNative);
+  } catch {
+    native = null;
+  }
+}
+
+// libsodium's native build reads the data where it is, except that its BLAKE2b refuses
+// shared memory: blocks that arrive in a SharedArrayBuffer are copied to a buffer first.
+function nativeBackend() {
+  const copy = new Uint8Array(${BLOCK});
+  let input = new Uint8Array(64 * 1024);
+  return {
+    sha256Init() {
+      const state = new Uint8Array(native.crypto_hash_sha256_STATEBYTES);
+      native.crypto_hash_sha256_init(state);
+      return state;
+    },
+    sha256Update: (state, bytes) => native.crypto_hash_sha256_update(state, bytes),
+    sha256Final(state) {
+      const out = new Uint8Array(32);
+      native.crypto_hash_sha256_final(state, out);
+      return out;
+    },
+    blakeInit() {
+      const state = new Uint8Array(native.crypto_generichash_STATEBYTES);
+      native.crypto_generichash_init(state, null, 64);
+      return state;
+    },
+    blakeUpdate(state, bytes) {
+      if (!(bytes.buffer instanceof SharedArrayBuffer)) return native.crypto_generichash_update(state, bytes);
+      for (let at = 0; at < bytes.length; at += copy.length) {
+        const piece = bytes.subarray(at, at + copy.length);
+        copy.set(piece);
+        native.crypto_generichash_update(state, copy.subarray(0, piece.length));
+      }
+    },
+    blakeFinal(state) {
+      const out = new Uint8Array(64);
+      native.crypto_generichash_final(state, out);
+      return out;
+    },
+    // SHA-256 of the concatenated [bytes, from, to] parts (length bytes), written to result at r.
+    shaInto(parts, length, result, r) {
+      if (length > input.length) input = new Uint8Array(Math.max(length, input.length * 2));
+      let at = 0;
+      for (const [bytes, from, to] of parts) {
+        input.set(bytes.subarray(from, to), at);
+        at += to - from;
+      }
+      native.crypto_hash_sha256(result.subarray(r, r + 32), input.subarray(0, length));
+    },
+  };
+}
+
+// The WebAssembly build: the wrapper's streaming functions, and the raw SHA-256 on one
+// buffer allocated in its memory.
+function wasmBackend(sodium) {
+  const lib = sodium.libsodium;
+  let capacity = 0;
+  let input = 0;
+  const out = lib._malloc(32);
+  return {
+    sha256Init: () => sodium.crypto_hash_sha256_init(),
+    sha256Update: (state, bytes) => sodium.crypto_hash_sha256_update(state, bytes),
+    sha256Final: (state) => sodium.crypto_hash_sha256_final(state),
+    blakeInit: () => sodium.crypto_generichash_init(null, 64),
+    blakeUpdate: (state, bytes) => sodium.crypto_generichash_update(state, bytes),
+    blakeFinal: (state) => sodium.crypto_generichash_final(state, 64),
+    shaInto(parts, length, result, r) {
+      if (length > capacity) {
+        if (capacity) lib._free(input);
+        capacity = Math.max(length, 64 * 1024, capacity * 2);
+        input = lib._malloc(capacity);
+      }
+      const heap = lib.HEAPU8;
+      let at = input;
+      for (const [bytes, from, to] of parts) {
+        heap.set(bytes.subarray(from, to), at);
+        at += to - from;
+      }
+      if (lib._crypto_hash_sha256(out, input, length, 0) !== 0) throw new Error('sha256 failed');
+      result.set(lib.HEAPU8.subarray(out, out + 32), r);
+    },
+  };
+}
+
+// streams: the BLAKE2b and SHA-256 of the data; small: the SHA-256 of an entry's pieces.
+function serve(h, small) {
+  const sha = (parts, result, r) => {
+    let length = 0;
+    for (const [, from, to] of parts) length += to - from;
+    (length >= workerData.nativeFromBytes.sha256 ? h : small).shaInto(parts, length, result, r);
+  };
   let states = [];
   parentPort.on('message', (m) => {
     if (m.type === 'begin') {
-      states = m.names.map((name) =>
-        name === 'sha256' ? { name, state: sodium.crypto_hash_sha256_init() } : { name, state: sodium.crypto_generichash_init(null, 64) });
+      states = m.names.map((name) => ({ name, state: name === 'sha256' ? h.sha256Init() : h.blakeInit() }));
     } else if (m.type === 'update') {
       const bytes = new Uint8Array(m.buffer, 0, m.length);
       for (const s of states) {
-        if (s.name === 'sha256') sodium.crypto_hash_sha256_update(s.state, bytes);
-        else sodium.crypto_generichash_update(s.state, bytes);
+        if (s.name === 'sha256') h.sha256Update(s.state, bytes);
+        else h.blakeUpdate(s.state, bytes);
       }
       parentPort.postMessage({ type: 'done', buffer: m.buffer });
     } else if (m.type === 'entries') {
       parentPort.postMessage({ type: 'hashed', id: m.id, hashes: hashEntries(m.bytes, m.desc) });
     } else if (m.type === 'finish') {
-      const digests = states.map((s) => (s.name === 'sha256' ? sodium.crypto_hash_sha256_final(s.state) : sodium.crypto_generichash_final(s.state, 64)));
+      const digests = states.map((s) => (s.name === 'sha256' ? h.sha256Final(s.state) : h.blakeFinal(s.state)));
       states = [];
       parentPort.postMessage({ type: 'digests', digests });
     }
   });
-  const lib = sodium.libsodium;
-  let capacity = 0;
-  let input = 0;
-  const out = lib._malloc(32);
   const DOMAIN = new TextEncoder().encode('tearline/field/v1\\u0000');
-  const sha = (parts) => {
-    let length = 0;
-    for (const [bytes, from, to] of parts) length += to - from;
-    if (length > capacity) {
-      if (capacity) lib._free(input);
-      capacity = Math.max(length, 64 * 1024, capacity * 2);
-      input = lib._malloc(capacity);
-    }
-    const heap = lib.HEAPU8;
-    let at = input;
-    for (const [bytes, from, to] of parts) {
-      heap.set(bytes.subarray(from, to), at);
-      at += to - from;
-    }
-    if (lib._crypto_hash_sha256(out, input, length, 0) !== 0) throw new Error('sha256 failed');
-    return lib.HEAPU8.subarray(out, out + 32);
-  };
   const ZERO = new Uint8Array(1);
   const len = new Uint8Array(4);
   // desc, per entry: header start, header length, field count, then per field: salt start,
@@ -103,18 +176,26 @@ sodium.ready.then(() => {
     for (let d = 0; d < desc.length; ) {
       const hs = desc[d], hl = desc[d + 1], fields = desc[d + 2];
       d += 3;
-      result.set(sha([[ZERO, 0, 1], [bytes, hs, hs + hl]]), r);
+      sha([[ZERO, 0, 1], [bytes, hs, hs + hl]], result, r);
       r += 32;
       for (let f = 0; f < fields; f++, d += 5) {
         const salt = desc[d], ns = desc[d + 1], nl = desc[d + 2], vs = desc[d + 3], vl = desc[d + 4];
         len[0] = nl >>> 24; len[1] = (nl >>> 16) & 255; len[2] = (nl >>> 8) & 255; len[3] = nl & 255;
-        result.set(sha([[DOMAIN, 0, DOMAIN.length], [bytes, salt, salt + 32], [len, 0, 4], [bytes, ns, ns + nl], [bytes, vs, vs + vl]]), r);
+        sha([[DOMAIN, 0, DOMAIN.length], [bytes, salt, salt + 32], [len, 0, 4], [bytes, ns, ns + nl], [bytes, vs, vs + vl]], result, r);
         r += 32;
       }
     }
     return result;
   }
   parentPort.postMessage({ type: 'ready' });
+}
+
+// The WebAssembly build is loaded either way: it is the faster one for an entry's short
+// pieces (native-sodium.ts, NATIVE_FROM_BYTES), the native one for the streams.
+const sodium = require(workerData.wrappers);
+sodium.ready.then(() => {
+  const wasm = wasmBackend(sodium);
+  serve(native ? nativeBackend() : wasm, wasm);
 }, (error) => parentPort.postMessage({ type: 'failed', message: String(error) }));
 `;
 

@@ -1,22 +1,89 @@
 /**
  * Hash functions of the core. SHA-256 is the Merkle tree's hash (RFC 6962) and the
- * field-commitment hash; BLAKE2b is minisign's and the fingerprint's.
+ * field-commitment hash; BLAKE2b is minisign's and the fingerprint's. On libsodium's
+ * native build where it loaded and the input is long enough for it to be the faster
+ * (native-sodium.ts), else on its WebAssembly build; streaming BLAKE2b is native
+ * throughout where it loaded.
  */
 import { sodium } from './sodium';
 import { sha256Parts as sha256PartsOf } from './bulk-seal';
+import { nativeFor, nativeSodium, unshared } from './native-sodium';
 
 /**
- * SHA-256 through libsodium's raw WebAssembly exports with one reusable heap buffer.
- * The wrapper's `crypto_hash_sha256` allocates and copies on every call, which made
- * hashing the largest cost of an append (about ten hashes an entry); this keeps the
- * same libsodium code while paying for one copy in and one out.
+ * SHA-256. Native: libsodium reads `data` where it is. WebAssembly (a Merkle node's 65
+ * bytes): through libsodium's raw exports with one reusable heap buffer (the wrapper's
+ * `crypto_hash_sha256` allocates and copies on every call, which made hashing the largest
+ * cost of an append, about ten hashes an entry), paying for one copy in and one out.
  */
 export function sha256(data: Uint8Array): Uint8Array {
+  const native = nativeFor('sha256', data.length);
+  if (native) {
+    const out = new Uint8Array(32);
+    native.crypto_hash_sha256(out, data);
+    return out;
+  }
   return rawSha256()(data);
 }
 
+/** BLAKE2b with an output of `outLength` bytes (16 to 64), keyed when `key` is given. */
 export function blake2b(data: Uint8Array, outLength = 32, key?: Uint8Array): Uint8Array {
+  const native = nativeFor('blake2b', data.length);
+  if (native) {
+    const out = new Uint8Array(outLength);
+    native.crypto_generichash(out, unshared(data), key ? unshared(key) : null);
+    return out;
+  }
   return sodium().crypto_generichash(outLength, data, key ?? null);
+}
+
+export interface Blake2bHasher {
+  update(chunk: Uint8Array): Blake2bHasher;
+  /** The digest; the hasher cannot be used after it. */
+  digest(): Uint8Array;
+}
+
+/** Streaming BLAKE2b (minisign's prehash of a large file), the same as `blake2b` of the whole. */
+export function createBlake2b(outLength: number, key?: Uint8Array): Blake2bHasher {
+  let done = false;
+  const check = (): void => {
+    if (done) throw new Error('BLAKE2b hasher used after digest()');
+  };
+  const native = nativeSodium();
+  if (native) {
+    const state = new Uint8Array(native.crypto_generichash_STATEBYTES);
+    native.crypto_generichash_init(state, key ? unshared(key) : null, outLength);
+    const hasher: Blake2bHasher = {
+      update(chunk) {
+        check();
+        native.crypto_generichash_update(state, unshared(chunk));
+        return hasher;
+      },
+      digest() {
+        check();
+        done = true;
+        const out = new Uint8Array(outLength);
+        native.crypto_generichash_final(state, out);
+        state.fill(0);
+        return out;
+      },
+    };
+    return hasher;
+  }
+  const s = sodium();
+  const state = s.crypto_generichash_init(key ?? null, outLength);
+  const hasher: Blake2bHasher = {
+    update(chunk) {
+      check();
+      s.crypto_generichash_update(state, chunk);
+      return hasher;
+    },
+    digest() {
+      check();
+      done = true;
+      return s.crypto_generichash_final(state, outLength);
+    },
+  };
+  return hasher;
 }
 
 type RawModule = {

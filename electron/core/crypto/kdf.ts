@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { TearlineError } from '../../../shared/errors';
 import { sodium } from './sodium';
 import { argon2idInWorker } from './kdf-instance';
+import { nativeSodium } from './native-sodium';
 
 export const KDF_LEVELS = ['interactive', 'moderate', 'sensitive'] as const;
 export type KdfLevel = (typeof KDF_LEVELS)[number];
@@ -45,8 +46,9 @@ export function checkKdfFloor(params: KdfParams): void {
 
 /**
  * Runs in a worker with its own libsodium (kdf-instance.ts), so that Argon2id's memory is
- * given back afterwards. If no worker can be started, the shared instance derives the same
- * key; the only cost is that its memory then stays grown.
+ * given back afterwards. If no worker can be started, this thread derives the same key:
+ * with libsodium's native build where it loaded (its memory is unmapped after the call),
+ * else with the shared WebAssembly instance, whose memory then stays grown.
  */
 export async function deriveKek(passphrase: Uint8Array, params: KdfParams, salt: Uint8Array): Promise<Uint8Array> {
   checkKdfFloor(params);
@@ -54,6 +56,12 @@ export async function deriveKek(passphrase: Uint8Array, params: KdfParams, salt:
   try {
     key = await argon2idInWorker(32, passphrase, salt, params.opslimit, params.memlimit);
   } catch {
+    const native = nativeSodium();
+    if (native) {
+      const out = new Uint8Array(32);
+      native.crypto_pwhash(out, passphrase, salt, params.opslimit, params.memlimit, native.crypto_pwhash_ALG_ARGON2ID13);
+      return out;
+    }
     const s = sodium();
     return s.crypto_pwhash(32, passphrase, salt, params.opslimit, params.memlimit, s.crypto_pwhash_ALG_ARGON2ID13);
   }

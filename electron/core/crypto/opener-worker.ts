@@ -4,8 +4,9 @@
  * Decrypting the blocks (about 125 MB at 100k entries) was the largest cost of an unlock
  * left on the main thread; there it could only follow the reading, decoding and indexing
  * of the blocks. The worker opens block n + 1 while the main thread indexes block n. The
- * decryption is libsodium's, as on the main thread, on a copy of the index key that the
- * worker holds in its own libsodium memory and wipes when it is closed.
+ * decryption is libsodium's, as on the main thread (its native build where the main thread
+ * uses it, native-sodium.ts, else WebAssembly), on a copy of the index key that the worker
+ * holds and wipes when it is closed.
  */
 import type { Worker } from 'node:worker_threads';
 import { bulkOpener, type Sealed } from './aead';
@@ -26,54 +27,117 @@ export interface ParallelOpener {
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const lib = require(workerData.libsodium);
-lib.ready.then(() => {
-  if (lib._sodium_init() < 0) throw new Error('libsodium did not initialise');
+let native = null;
+if (workerData.sodiumNative) {
+  try {
+    native = require(workerData.sodiumNative);
+  } catch {
+    native = null;
+  }
+}
+// Plaintext buffers given back by the main thread (wiped there), reused for the next:
+// a hundred megabytes of fresh buffers would only keep its garbage collector busy.
+const pool = [];
+const plainBuffer = (length) => {
+  const reused = pool.pop();
+  return reused && reused.byteLength >= length ? reused : new ArrayBuffer(length);
+};
+
+// libsodium's native build decrypts from the received ciphertext straight into the
+// plaintext buffer that is sent back.
+function nativeBackend() {
+  const key = new Uint8Array(32);
+  return {
+    setKey(given) {
+      key.set(given);
+    },
+    open(c, nonce, ad) {
+      const length = c.length - 16;
+      const plain = plainBuffer(length);
+      try {
+        native.crypto_aead_xchacha20poly1305_ietf_decrypt(new Uint8Array(plain, 0, length), null, c, ad, nonce, key);
+        return plain;
+      } catch {
+        new Uint8Array(plain, 0, length).fill(0);
+        if (pool.length < 8) pool.push(plain);
+        return null;
+      }
+    },
+    end() {
+      native.sodium_memzero(key);
+    },
+  };
+}
+
+// The WebAssembly build: buffers allocated once in its memory, the key copied there.
+function wasmBackend(lib) {
   const keyPtr = lib._malloc(32);
   const noncePtr = lib._malloc(24);
   const lenPtr = lib._malloc(8);
   const adPtr = lib._malloc(256);
   let capacity = 0, inPtr = 0, outPtr = 0;
-  // Plaintext buffers given back by the main thread (wiped there), reused for the next:
-  // a hundred megabytes of fresh buffers would only keep its garbage collector busy.
-  const pool = [];
+  return {
+    setKey(given) {
+      lib.HEAPU8.set(given, keyPtr);
+    },
+    open(c, nonce, ad) {
+      if (c.length > capacity) {
+        if (capacity) { lib.HEAPU8.fill(0, outPtr, outPtr + capacity); lib._free(inPtr); lib._free(outPtr); }
+        capacity = Math.max(c.length, capacity * 2);
+        inPtr = lib._malloc(capacity);
+        outPtr = lib._malloc(capacity);
+      }
+      lib.HEAPU8.set(c, inPtr);
+      lib.HEAPU8.set(ad, adPtr);
+      lib.HEAPU8.set(nonce, noncePtr);
+      const rc = lib._crypto_aead_xchacha20poly1305_ietf_decrypt(outPtr, lenPtr, 0, inPtr, c.length, 0, adPtr, ad.length, 0, noncePtr, keyPtr);
+      if (rc !== 0) return null;
+      const length = c.length - 16;
+      const plain = plainBuffer(length);
+      new Uint8Array(plain).set(lib.HEAPU8.subarray(outPtr, outPtr + length));
+      lib.HEAPU8.fill(0, outPtr, outPtr + length);
+      return plain;
+    },
+    end() {
+      lib.HEAPU8.fill(0, keyPtr, keyPtr + 32);
+      if (capacity) lib.HEAPU8.fill(0, outPtr, outPtr + capacity);
+    },
+  };
+}
+
+function serve(backend) {
   parentPort.on('message', (m) => {
     if (m.type === 'key') {
-      lib.HEAPU8.set(m.key, keyPtr);
+      backend.setKey(m.key);
       m.key.fill(0);
     } else if (m.type === 'open') {
       const c = new Uint8Array(m.ct);
       let plain = null, length = 0;
+      // The same limits on both builds (the WebAssembly one has 256 bytes for the data).
       if (c.length >= 16 && m.nonce.length === 24 && m.ad.length <= 256) {
-        if (c.length > capacity) {
-          if (capacity) { lib.HEAPU8.fill(0, outPtr, outPtr + capacity); lib._free(inPtr); lib._free(outPtr); }
-          capacity = Math.max(c.length, capacity * 2);
-          inPtr = lib._malloc(capacity);
-          outPtr = lib._malloc(capacity);
-        }
-        lib.HEAPU8.set(c, inPtr);
-        lib.HEAPU8.set(m.ad, adPtr);
-        lib.HEAPU8.set(m.nonce, noncePtr);
-        const rc = lib._crypto_aead_xchacha20poly1305_ietf_decrypt(outPtr, lenPtr, 0, inPtr, c.length, 0, adPtr, m.ad.length, 0, noncePtr, keyPtr);
-        if (rc === 0) {
-          length = c.length - 16;
-          plain = pool.pop();
-          if (!plain || plain.byteLength < length) plain = new ArrayBuffer(length);
-          new Uint8Array(plain).set(lib.HEAPU8.subarray(outPtr, outPtr + length));
-          lib.HEAPU8.fill(0, outPtr, outPtr + length);
-        }
+        plain = backend.open(c, m.nonce, m.ad);
+        if (plain) length = c.length - 16;
       }
       parentPort.postMessage({ type: 'opened', id: m.id, plain, length }, plain ? [plain] : []);
     } else if (m.type === 'recycle') {
       if (pool.length < 8) pool.push(m.buffer);
     } else if (m.type === 'end') {
-      lib.HEAPU8.fill(0, keyPtr, keyPtr + 32);
-      if (capacity) lib.HEAPU8.fill(0, outPtr, outPtr + capacity);
+      backend.end();
       parentPort.postMessage({ type: 'ended' });
     }
   });
   parentPort.postMessage({ type: 'ready' });
-}).catch((error) => parentPort.postMessage({ type: 'failed', error: String(error && error.message || error) }));
+}
+
+if (native) {
+  serve(nativeBackend());
+} else {
+  const lib = require(workerData.libsodium);
+  lib.ready.then(() => {
+    if (lib._sodium_init() < 0) throw new Error('libsodium did not initialise');
+    serve(wasmBackend(lib));
+  }).catch((error) => parentPort.postMessage({ type: 'failed', error: String(error && error.message || error) }));
+}
 `;
 
 /** A worker with libsodium loaded, waiting for its key. */

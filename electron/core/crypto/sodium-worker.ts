@@ -5,22 +5,29 @@
  *
  * A worker's code is plain CommonJS given as text, so it needs no build step of its own:
  * the same code runs from the TypeScript sources (tests), the bundled CLI and the
- * packaged app's core process. It is handed the absolute path of the same libsodium build
- * the rest of the core uses, as `workerData.libsodium` (the raw module, `libsodium-sumo`)
- * and `workerData.wrappers` (`libsodium-wrappers-sumo`).
+ * packaged app's core process. It is handed the absolute paths of the same libsodium builds
+ * the rest of the core uses: `workerData.libsodium` (the raw WebAssembly module,
+ * `libsodium-sumo`), `workerData.wrappers` (`libsodium-wrappers-sumo`), and
+ * `workerData.sodiumNative` (libsodium's native build, `sodium-native`), which is null where
+ * the starting thread itself uses WebAssembly (native-sodium.ts: it did not load, or
+ * TEARLINE_SODIUM=wasm), and `workerData.nativeFromBytes`, the sizes from which the native
+ * build is the faster. A worker that is given the native path and cannot load it there
+ * uses WebAssembly: the results are the same.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { nativeSodium, NATIVE_FROM_BYTES } from './native-sodium';
 
 const requireCjs = createRequire(typeof __filename === 'string' ? __filename : `${process.cwd()}/package.json`);
 
 /**
  * In the packaged app the modules sit in app.asar, which a worker thread may not be able
- * to read; electron-builder.yml unpacks them next to the archive, and the worker is given
- * that plain path.
+ * to read (and native code cannot be loaded from inside an archive at all);
+ * electron-builder.yml unpacks them, and sodium-native's own dependencies, next to the
+ * archive, and the worker is given that plain path.
  */
-export function modulePath(name: 'libsodium-sumo' | 'libsodium-wrappers-sumo'): string {
+export function modulePath(name: 'libsodium-sumo' | 'libsodium-wrappers-sumo' | 'sodium-native'): string {
   const file = requireCjs.resolve(name);
   const unpacked = file.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
   return unpacked !== file && existsSync(unpacked) ? unpacked : file;
@@ -33,9 +40,15 @@ export function startSodiumWorker(source: string, data: Record<string, unknown> 
     // Plain CommonJS needs none of the parent's flags: no loader hooks (tsx in tests and
     // benches would load itself again in every worker), no inspector.
     execArgv: [],
-    workerData: { ...data, libsodium: modulePath('libsodium-sumo'), wrappers: modulePath('libsodium-wrappers-sumo') },
+    workerData: {
+      ...data,
+      libsodium: modulePath('libsodium-sumo'),
+      wrappers: modulePath('libsodium-wrappers-sumo'),
+      sodiumNative: nativeSodium() ? modulePath('sodium-native') : null,
+      nativeFromBytes: NATIVE_FROM_BYTES,
+    },
     // A cap on the worker's own heap, which stays small (libsodium's memory is WebAssembly
-    // memory, outside it); generous, since a worker that runs out stops its job.
+    // or native memory, outside it); generous, since a worker that runs out stops its job.
     resourceLimits: { maxOldGenerationSizeMb: 256 },
   });
 }

@@ -27,6 +27,7 @@ import { bech32Decode, bech32Encode } from '../../../shared/codec/bech32';
 import { fromBase64Raw, toBase64Raw } from '../../../shared/codec/base64-raw';
 import { ageArmor, ageDearmor, isAgeArmored } from '../../../shared/codec/age-armor';
 import { sodium } from '../crypto/sodium';
+import { chachaIetfOpenInto, chachaIetfSealInto } from '../crypto/aead';
 import { hkdfSha256, hmacSha256 } from './hkdf';
 import {
   type AgeStanza,
@@ -264,14 +265,23 @@ function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Uint8Array {
   return hkdfSha256(fileKey, nonce, PAYLOAD_LABEL);
 }
 
-function chunkNonce(counter: number, last: boolean): Uint8Array {
+/** Writes chunk `counter`'s 12-byte STREAM nonce into `nonce` (reused from chunk to chunk). */
+function chunkNonce(nonce: Uint8Array, counter: number, last: boolean): Uint8Array {
   if (!Number.isSafeInteger(counter) || counter < 0) throw decryptError('the payload has too many chunks');
-  const nonce = new Uint8Array(12);
-  const view = new DataView(nonce.buffer);
+  const view = new DataView(nonce.buffer, nonce.byteOffset, 12);
+  view.setUint32(0, 0, false);
   view.setUint32(3, Math.floor(counter / 2 ** 32), false);
   view.setUint32(7, counter >>> 0, false);
   nonce[11] = last ? 1 : 0;
   return nonce;
+}
+
+/**
+ * How many chunks a STREAM seals or opens once `available` bytes are buffered or given: every
+ * complete one that some later byte shows is not the last.
+ */
+function chunksBefore(available: number, chunkBytes: number): number {
+  return available > 0 ? Math.floor((available - 1) / chunkBytes) : 0;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -290,6 +300,7 @@ export class AgeEncryptor {
   private pendingLength = 0;
   private counter = 0;
   private finished = false;
+  private readonly chunkNonce = new Uint8Array(12);
 
   constructor(recipients: string[]) {
     if (!Array.isArray(recipients) || recipients.length === 0) {
@@ -311,8 +322,11 @@ export class AgeEncryptor {
 
   push(plaintext: Uint8Array): Uint8Array {
     if (this.finished) throw new Error('AgeEncryptor used after finish()');
-    const out: Uint8Array[] = [];
-    this.takeHeader(out);
+    // The output of this call, sized first, so that each chunk is sealed straight into it.
+    const header = this.pendingHeader?.length ?? 0;
+    const sealed = chunksBefore(this.pendingLength + plaintext.length, AGE_CHUNK_SIZE);
+    const out = new Uint8Array(header + sealed * ENCRYPTED_CHUNK_SIZE);
+    let at = this.takeHeader(out);
     let input = plaintext;
     if (this.pendingLength > 0 && input.length > 0) {
       const fill = input.subarray(0, AGE_CHUNK_SIZE - this.pendingLength);
@@ -320,42 +334,47 @@ export class AgeEncryptor {
       this.pendingLength += fill.length;
       input = input.subarray(fill.length);
       if (this.pendingLength === AGE_CHUNK_SIZE && input.length > 0) {
-        out.push(this.seal(this.pending, false));
+        at = this.sealInto(out, at, this.pending, false);
         this.pendingLength = 0;
       }
     }
     while (input.length > AGE_CHUNK_SIZE) {
-      out.push(this.seal(input.subarray(0, AGE_CHUNK_SIZE), false));
+      at = this.sealInto(out, at, input.subarray(0, AGE_CHUNK_SIZE), false);
       input = input.subarray(AGE_CHUNK_SIZE);
     }
     if (input.length > 0) {
       this.pending.set(input, this.pendingLength);
       this.pendingLength += input.length;
     }
-    return out.length === 1 ? out[0]! : concatBytes(...out);
+    if (at !== out.length) throw new Error('AgeEncryptor: the output was sized wrongly');
+    return out;
   }
 
   finish(): Uint8Array {
     if (this.finished) throw new Error('AgeEncryptor used after finish()');
-    const out: Uint8Array[] = [];
-    this.takeHeader(out);
-    out.push(this.seal(this.pending.subarray(0, this.pendingLength), true));
+    const out = new Uint8Array((this.pendingHeader?.length ?? 0) + this.pendingLength + TAG_BYTES);
+    const at = this.takeHeader(out);
+    this.sealInto(out, at, this.pending.subarray(0, this.pendingLength), true);
     this.finished = true;
     sodium().memzero(this.key);
     sodium().memzero(this.pending);
-    return concatBytes(...out);
+    return out;
   }
 
-  private takeHeader(out: Uint8Array[]): void {
-    if (this.pendingHeader !== null) {
-      out.push(this.pendingHeader);
-      this.pendingHeader = null;
-    }
+  /** Writes the header, if not yet given out, at the start of `out`; returns where it ends. */
+  private takeHeader(out: Uint8Array): number {
+    if (this.pendingHeader === null) return 0;
+    out.set(this.pendingHeader);
+    const length = this.pendingHeader.length;
+    this.pendingHeader = null;
+    return length;
   }
 
-  private seal(chunk: Uint8Array, last: boolean): Uint8Array {
-    const nonce = chunkNonce(this.counter++, last);
-    return sodium().crypto_aead_chacha20poly1305_ietf_encrypt(chunk, null, null, nonce, this.key);
+  /** Seals the chunk into `out` at `at`; returns where its ciphertext ends. */
+  private sealInto(out: Uint8Array, at: number, chunk: Uint8Array, last: boolean): number {
+    const end = at + chunk.length + TAG_BYTES;
+    chachaIetfSealInto(out.subarray(at, end), chunk, chunkNonce(this.chunkNonce, this.counter++, last), this.key);
+    return end;
   }
 }
 
@@ -417,6 +436,7 @@ export class AgeDecryptor {
   private readonly pending = new Uint8Array(ENCRYPTED_CHUNK_SIZE);
   private pendingLength = 0;
   private counter = 0;
+  private readonly chunkNonce = new Uint8Array(12);
 
   constructor(identities: AgeIdentityInput[]) {
     if (!Array.isArray(identities) || identities.length === 0) {
@@ -435,12 +455,26 @@ export class AgeDecryptor {
         if (rest === null) return new Uint8Array(0);
         pieces = rest;
       }
-      const out: Uint8Array[] = [];
+      const payload: Uint8Array[] = [];
+      let given = 0;
       for (let data of pieces) {
         if (this.state === 'nonce') data = this.readNonce(data);
-        if (this.state === 'payload') this.readPayload(data, out);
+        if (this.state === 'payload' && data.length > 0) {
+          payload.push(data);
+          given += data.length;
+        }
       }
-      return out.length === 1 ? out[0]! : concatBytes(...out);
+      // The plaintext of this call, sized first, so that each chunk opens straight into it.
+      const out = new Uint8Array(chunksBefore(this.pendingLength + given, ENCRYPTED_CHUNK_SIZE) * AGE_CHUNK_SIZE);
+      let at = 0;
+      try {
+        for (const data of payload) at = this.readPayload(data, out, at);
+      } catch (error) {
+        out.fill(0);
+        throw error;
+      }
+      if (at !== out.length) throw new Error('AgeDecryptor: the output was sized wrongly');
+      return out;
     });
   }
 
@@ -457,7 +491,8 @@ export class AgeDecryptor {
       if (rest.length === TAG_BYTES && this.counter > 0) {
         throw decryptError('the age payload ends with an empty chunk after data');
       }
-      const out = this.open(rest, true);
+      const out = new Uint8Array(rest.length - TAG_BYTES);
+      this.openInto(rest, true, out, 0);
       this.state = 'done';
       this.wipe();
       return out;
@@ -545,16 +580,19 @@ export class AgeDecryptor {
     return data.subarray(take);
   }
 
-  /** Opens every chunk known not to be the last; a chunk is last only if nothing follows it. */
-  private readPayload(data: Uint8Array, out: Uint8Array[]): void {
+  /**
+   * Opens every chunk known not to be the last (a chunk is last only if nothing follows
+   * it) into `out` from `at`; returns where the plaintext written ends.
+   */
+  private readPayload(data: Uint8Array, out: Uint8Array, at: number): number {
     let rest = data;
     while (rest.length > 0) {
       if (this.pendingLength === ENCRYPTED_CHUNK_SIZE) {
-        out.push(this.open(this.pending, false));
+        at = this.openInto(this.pending, false, out, at);
         this.pendingLength = 0;
       }
       if (this.pendingLength === 0 && rest.length > ENCRYPTED_CHUNK_SIZE) {
-        out.push(this.open(rest.subarray(0, ENCRYPTED_CHUNK_SIZE), false));
+        at = this.openInto(rest.subarray(0, ENCRYPTED_CHUNK_SIZE), false, out, at);
         rest = rest.subarray(ENCRYPTED_CHUNK_SIZE);
         continue;
       }
@@ -563,18 +601,17 @@ export class AgeDecryptor {
       this.pendingLength += take;
       rest = rest.subarray(take);
     }
+    return at;
   }
 
-  private open(chunk: Uint8Array, last: boolean): Uint8Array {
-    const nonce = chunkNonce(this.counter, last);
-    let plain: Uint8Array;
-    try {
-      plain = sodium().crypto_aead_chacha20poly1305_ietf_decrypt(null, chunk, null, nonce, this.key!);
-    } catch {
+  /** Opens the chunk into `out` at `at`; returns where its plaintext ends. */
+  private openInto(chunk: Uint8Array, last: boolean, out: Uint8Array, at: number): number {
+    const end = at + chunk.length - TAG_BYTES;
+    if (!chachaIetfOpenInto(out.subarray(at, end), chunk, chunkNonce(this.chunkNonce, this.counter, last), this.key!)) {
       throw decryptError(`the age payload does not decrypt at chunk ${this.counter}`);
     }
     this.counter++;
-    return plain;
+    return end;
   }
 }
 

@@ -22,6 +22,7 @@
 import { TearlineError } from '../../../shared/errors';
 import { equalBytes, fromBase64, fromUtf8, toBase64, toHex, utf8, concatBytes } from '../../../shared/bytes';
 import { sodium } from '../crypto/sodium';
+import { blake2b, createBlake2b } from '../crypto/hash';
 
 export const MINISIGN_UNTRUSTED_PREFIX = 'untrusted comment: ';
 export const MINISIGN_TRUSTED_PREFIX = 'trusted comment: ';
@@ -71,7 +72,7 @@ function badSignature(message: string): TearlineError {
 /** Our workstations' key id: the first 8 bytes of BLAKE2b-256 of the Ed25519 public key. */
 export function minisignKeyId(publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== PK_BYTES) throw new Error('minisignKeyId: public key must be 32 bytes');
-  return sodium().crypto_generichash(32, publicKey, null).slice(0, MINISIGN_KEY_ID_BYTES);
+  return blake2b(publicKey, 32).slice(0, MINISIGN_KEY_ID_BYTES);
 }
 
 /** The key id as minisign prints it: the 8 bytes read as a little-endian number, in upper-case hex. */
@@ -152,19 +153,19 @@ function splitLines(text: string, count: number, what: string): string[] {
 // Hashing and signing
 
 export function createMinisignHasher(): MinisignHasher {
-  const s = sodium();
-  const state = s.crypto_generichash_init(null, PREHASH_BYTES);
+  // BLAKE2b from crypto/hash.ts: libsodium's native build where it loaded.
+  const blake = createBlake2b(PREHASH_BYTES);
   let done = false;
   const hasher: MinisignHasher = {
     update(chunk: Uint8Array) {
       if (done) throw new Error('minisign hasher used after digest()');
-      s.crypto_generichash_update(state, chunk);
+      blake.update(chunk);
       return hasher;
     },
     digest() {
       if (done) throw new Error('minisign hasher used after digest()');
       done = true;
-      return s.crypto_generichash_final(state, PREHASH_BYTES);
+      return blake.digest();
     },
   };
   return hasher;
@@ -172,7 +173,7 @@ export function createMinisignHasher(): MinisignHasher {
 
 /** BLAKE2b-512 of a whole message, the input that an `ED` signature signs. */
 export function minisignPrehash(message: Uint8Array): Uint8Array {
-  return sodium().crypto_generichash(PREHASH_BYTES, message, null);
+  return blake2b(message, PREHASH_BYTES);
 }
 
 export interface SignMinisignOptions {
