@@ -227,12 +227,18 @@ export function sha256Each(messages: readonly (readonly Part[])[], out: Uint8Arr
   h.outputs.trim();
 }
 
+/**
+ * Where a ciphertext of `length` bytes is to be written, if not in the sealer's own shared
+ * buffers: an append's chunk packs its ciphertexts into one buffer it reuses.
+ */
+export type Output = (length: number) => Uint8Array;
+
 export interface BulkSealer {
   /**
    * XChaCha20-Poly1305 with a fresh random nonce, exactly as aead.ts `seal` of the joined
    * parts. The ciphertext may be a view into a buffer shared with other ciphertexts.
    */
-  seal(plaintext: readonly Part[], associatedData: readonly Part[]): Sealed;
+  seal(plaintext: readonly Part[], associatedData: readonly Part[], into?: Output): Sealed;
   /** Wipes the key copy and every buffer in libsodium's memory, and frees them. */
   dispose(): void;
 }
@@ -249,7 +255,7 @@ export function bulkSealer(key: Uint8Array): BulkSealer {
   const large = nativeSealer(native, key);
   const small = wasmSealer(key);
   return {
-    seal: (plaintext, associatedData) => (roughBytes(plaintext) >= NATIVE_FROM_BYTES.aead ? large : small).seal(plaintext, associatedData),
+    seal: (plaintext, associatedData, into) => (roughBytes(plaintext) >= NATIVE_FROM_BYTES.aead ? large : small).seal(plaintext, associatedData, into),
     dispose() {
       large.dispose();
       small.dispose();
@@ -265,11 +271,14 @@ function wasmSealer(key: Uint8Array): BulkSealer {
   const lib = rawLib();
   if (!lib) {
     return {
-      seal(plaintext, associatedData) {
+      seal(plaintext, associatedData, into) {
         const nonce = randomBytes(NONCE_BYTES);
         const message = joinParts(plaintext);
-        const ciphertext = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(message, joinParts(associatedData), null, nonce, key);
+        const sealed = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(message, joinParts(associatedData), null, nonce, key);
         message.fill(0);
+        if (!into) return { nonce, ciphertext: sealed };
+        const ciphertext = into(sealed.length);
+        ciphertext.set(sealed);
         return { nonce, ciphertext };
       },
       dispose: () => undefined,
@@ -286,7 +295,7 @@ function wasmSealer(key: Uint8Array): BulkSealer {
   let disposed = false;
   const take = chunkedOutput();
   return {
-    seal(plaintext, associatedData) {
+    seal(plaintext, associatedData, into) {
       if (disposed) throw new Error('sealer used after dispose()');
       const nonce = randomBytes(NONCE_BYTES);
       const capacity = maxBytes(plaintext);
@@ -300,7 +309,7 @@ function wasmSealer(key: Uint8Array): BulkSealer {
       const rc = lib._crypto_aead_xchacha20poly1305_ietf_encrypt(cPtr, 0, mPtr, mLen, 0, adPtr, adLen, 0, 0, noncePtr, keyPtr);
       heap.fill(0, mPtr, mPtr + mLen);
       if (rc !== 0) throw new Error('encryption failed');
-      const ciphertext = take(mLen + TAG_BYTES);
+      const ciphertext = (into ?? take)(mLen + TAG_BYTES);
       ciphertext.set(heap.subarray(cPtr, cPtr + mLen + TAG_BYTES));
       message.trim();
       output.trim();
@@ -349,7 +358,7 @@ function nativeSealer(native: NativeSodium, key: Uint8Array): BulkSealer {
   const take = chunkedOutput();
   let disposed = false;
   return {
-    seal(plaintext, associatedData) {
+    seal(plaintext, associatedData, into) {
       if (disposed) throw new Error('sealer used after dispose()');
       const nonce = randomBytes(NONCE_BYTES);
       const m = message.reserve(maxBytes(plaintext));
@@ -357,7 +366,7 @@ function nativeSealer(native: NativeSodium, key: Uint8Array): BulkSealer {
       try {
         const a = ad.reserve(maxBytes(associatedData));
         const adLen = writeParts(a, 0, associatedData);
-        const ciphertext = take(mLen + TAG_BYTES);
+        const ciphertext = (into ?? take)(mLen + TAG_BYTES);
         native.crypto_aead_xchacha20poly1305_ietf_encrypt(ciphertext, m.subarray(0, mLen), a.subarray(0, adLen), null, nonce, keyCopy);
         return { nonce, ciphertext };
       } finally {

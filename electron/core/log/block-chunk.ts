@@ -82,36 +82,65 @@ export function buildBlockChunk(job: ChunkJob, sealer: BulkSealer, indexKey: Uin
   const leaves = new Uint8Array(n * LEAF_BYTES);
   const nonces = new Uint8Array(n * NONCE_BYTES);
   const ctEnds = new Uint32Array(n);
-  const cts: Uint8Array[] = [];
+  // The ciphertexts are sealed straight into one buffer, grown if they outgrow it.
+  let packed = takeBuffer(n * 3072);
+  let ctBytes = 0;
+  const into = (length: number): Uint8Array => {
+    if (ctBytes + length > packed.length) {
+      const grown = takeBuffer(Math.max(2 * packed.length, ctBytes + length));
+      grown.set(packed.subarray(0, ctBytes));
+      keepSpares([packed.buffer as ArrayBuffer]);
+      packed = grown;
+    }
+    return packed.subarray(ctBytes, (ctBytes += length));
+  };
   const indexed: IndexedEntry[] = [];
   const search: Buffer[] = [];
-  let ctBytes = 0;
   for (let i = 0; i < n; i++) {
     const p = job.entries[i]!;
     const head: Omit<EntryHeader, 'fields'> = { v: 1, id: p.id, kind: p.kind as EntryKind, policy: p.policy, author: job.author, ts: job.ts, caseId: p.caseId };
     const built = buildRecord(head, p.body);
-    const row = sealRecord(sealer, job.vaultId, job.first + i, built);
+    const row = sealRecord(sealer, job.vaultId, job.first + i, built, into);
     leaves.set(built.leaf, i * LEAF_BYTES);
     nonces.set(row.nonce, i * NONCE_BYTES);
-    cts.push(row.ct);
-    ctEnds[i] = ctBytes += row.ct.length;
+    ctEnds[i] = ctBytes;
     const record = indexedEntryOf(job.first + i, built.record, false);
     search.push(Buffer.from(record.search, 'utf8'));
     indexed.push(record);
   }
-  const packed = new Uint8Array(ctBytes);
-  let at = 0;
-  for (const ct of cts) {
-    packed.set(ct, at);
-    at += ct.length;
-  }
   const subtreeRoot = new Uint8Array(new MerkleTree(sha256, leafViews(leaves)).root());
   const block = job.first / BLOCK_ENTRIES;
-  const blockPlain = encodeIndexBlock(indexed, (k) => search[k]!);
+  const blockPlain = encodeIndexBlock(indexed, (k) => search[k]!, (length) => takeBuffer(length).subarray(0, length));
   for (const s of search) s.fill(0);
   const sealed = seal(indexKey, blockPlain, indexBlockAd(fromHex(job.vaultId.replace(/-/g, '')), block, subtreeRoot));
-  // Copies: a nonce may be a view of the random pool, which must not move to another thread.
-  return { first: job.first, leaves, nonces, cts: packed, ctEnds, blockPlain, blockNonce: sealed.nonce.slice(), blockCt: sealed.ciphertext.slice(), subtreeRoot };
+  // The nonce is copied: it may be a view of the random pool, which must not move to
+  // another thread. The ciphertext is seal()'s own.
+  return { first: job.first, leaves, nonces, cts: packed.subarray(0, ctBytes), ctEnds, blockPlain, blockNonce: sealed.nonce.slice(), blockCt: sealed.ciphertext, subtreeRoot };
+}
+
+/**
+ * The two large buffers of a chunk (its ciphertexts, and its index as sealed: a few MB)
+ * are reused: new ones for every chunk were garbage that the engine collects only after
+ * tens of megabytes of it, which a 100k-entry append could not afford. Each thread has
+ * its own spares; the writing thread gives the worker's back to it.
+ */
+const spares: ArrayBuffer[] = [];
+const MAX_SPARES = 2;
+
+/** A buffer of at least `length` bytes, all of it (a spare may be larger). */
+function takeBuffer(length: number): Uint8Array {
+  const at = spares.findIndex((b) => b.byteLength >= length);
+  return new Uint8Array(at >= 0 ? spares.splice(at, 1)[0]! : new ArrayBuffer(length));
+}
+
+/** The large buffers of a chunk that has been applied (its index plaintext already wiped). */
+export function chunkSpares(chunk: BuiltChunk): ArrayBuffer[] {
+  return [chunk.cts.buffer as ArrayBuffer, chunk.blockPlain.buffer as ArrayBuffer];
+}
+
+/** Keeps buffers for the next chunks built on this thread. */
+export function keepSpares(buffers: readonly ArrayBuffer[]): void {
+  for (const b of buffers) if (spares.length < MAX_SPARES && b.byteLength > 0) spares.push(b);
 }
 
 /** The 32-byte leaf hashes of a packed run, as views. */

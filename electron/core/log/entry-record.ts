@@ -9,7 +9,7 @@ import { canonicalJson } from '../../../shared/canonical-json';
 import { concatBytes, fromHex, fromUtf8, u64be, utf8 } from '../../../shared/bytes';
 import { fieldCommitmentParts, leafParts, FIELD_SALT_BYTES, EntryHeaderSchema, type EntryHeader } from '../../../shared/entry';
 import { open, type BulkOpener } from '../crypto/aead';
-import { sha256Each, sha256Parts, type BulkSealer, type Part } from '../crypto/bulk-seal';
+import { sha256Each, sha256Parts, type BulkSealer, type Output, type Part } from '../crypto/bulk-seal';
 import { randomFill } from '../crypto/random';
 
 export interface EntryRecord {
@@ -178,11 +178,11 @@ const adIndexBytes = new Uint8Array(8);
 const adIndex = new DataView(adIndexBytes.buffer);
 
 /** Seals a built record in its place; `sealer` holds the vault's entries key for a whole batch. */
-export function sealRecord(sealer: BulkSealer, vaultId: string, idx: number, built: BuiltRecord): SealedRow {
+export function sealRecord(sealer: BulkSealer, vaultId: string, idx: number, built: BuiltRecord, into?: Output): SealedRow {
   if (!Number.isSafeInteger(idx) || idx < 0) throw new Error('an entry index must be a safe non-negative integer');
   adIndex.setUint32(0, Math.floor(idx / 2 ** 32), false);
   adIndex.setUint32(4, idx >>> 0, false);
-  const sealed = sealer.seal([built.plaintext], [AD_DOMAIN, uuidBytes(vaultId), adIndexBytes, built.leaf]);
+  const sealed = sealer.seal([built.plaintext], [AD_DOMAIN, uuidBytes(vaultId), adIndexBytes, built.leaf], into);
   return { idx, leaf: built.leaf, nonce: sealed.nonce, ct: sealed.ciphertext };
 }
 

@@ -31,7 +31,12 @@ export function indexBlockAd(vaultIdBytes: Uint8Array, block: number, subtreeRoo
   return concatBytes(AD_DOMAIN, vaultIdBytes, u64be(block), subtreeRoot);
 }
 
-export function encodeIndexBlock(entries: readonly IndexedEntry[], searchOf: (i: number) => Uint8Array): Uint8Array {
+/** `alloc` gives the output buffer (of exactly the length asked for). */
+export function encodeIndexBlock(
+  entries: readonly IndexedEntry[],
+  searchOf: (i: number) => Uint8Array,
+  alloc: (length: number) => Uint8Array = (length) => new Uint8Array(length),
+): Uint8Array {
   const head = new Uint32Array(2 + entries.length * FIELDS);
   head[0] = VERSION;
   head[1] = entries.length;
@@ -53,8 +58,8 @@ export function encodeIndexBlock(entries: readonly IndexedEntry[], searchOf: (i:
     head[at++] = summary.length;
     head[at++] = search.length;
   });
-  const out = new Uint8Array(head.length * 4 + textBytes);
-  const view = new DataView(out.buffer);
+  const out = alloc(head.length * 4 + textBytes);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   for (let i = 0; i < head.length; i++) view.setUint32(i * 4, head[i]!, true);
   let pos = head.length * 4;
   for (const part of [...fields, ...summaries, ...searches]) {

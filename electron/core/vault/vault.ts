@@ -39,7 +39,7 @@ import { bech32Encode } from '../../../shared/codec/bech32';
 import { SOFTWARE_VERSION } from '../version';
 import { newEntryId, newVaultId } from '../ids';
 import { buildRecord, openRow, sealRecord, type BuiltRecord, type EntryRecord, type SealedRow } from '../log/entry-record';
-import { buildBlockChunk, chunkRow, timestampNow, type BuiltChunk, type ChunkJob, type PreparedEntry } from '../log/block-chunk';
+import { buildBlockChunk, chunkRow, chunkSpares, keepSpares, timestampNow, type BuiltChunk, type ChunkJob, type PreparedEntry } from '../log/block-chunk';
 import { AppendThread } from '../workers/append-thread';
 import { EntryIndex, indexedEntryOf, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
 import { BLOCK_ENTRIES, decodeIndexBlock, encodeIndexBlock, indexBlockAd, type DecodedBlock } from '../log/index-block';
@@ -57,6 +57,10 @@ import {
   wipeWorkstationKeys,
   type WorkstationKeys,
 } from './workstation';
+
+/** See Vault.appendThread. */
+const APPEND_WORKER_MIN_CHUNKS = 16;
+const APPEND_WORKER_RSS_CEILING = 256 * 1024 * 1024;
 
 export interface Progress {
   phase: 'kdf' | 'decrypt' | 'tree' | 'verify' | 'write';
@@ -450,7 +454,6 @@ export class Vault {
     const chunks = Math.max(0, Math.floor(endSize / BLOCK_ENTRIES) - firstChunk);
     const chunkedFrom = chunks > 0 ? firstChunk * BLOCK_ENTRIES : endSize;
     const chunkedTo = chunkedFrom + chunks * BLOCK_ENTRIES;
-    const chunkBlocks: SealedBlock[] = [];
 
     // An entry outside the chunks is built (record, row) and then applied (tree, row,
     // index): the entries after the chunks are built while the worker finishes its last.
@@ -496,7 +499,9 @@ export class Vault {
       if (!decoded || !matches) throw new Error(`the chunk of entries at ${chunk.first} was not built from this batch`);
       this.index.addBlock(decoded.entries, decoded.search, decoded.searchLengths);
       chunk.blockPlain.fill(0);
-      chunkBlocks.push({ block: chunk.first / BLOCK_ENTRIES, leaves: chunk.leaves, nonce: chunk.blockNonce, ct: chunk.blockCt });
+      // Stored at once (the transaction still covers it), not held until the end: a batch
+      // of 100 blocks would otherwise keep 130 MB of sealed blocks alive.
+      this.storeBlocks([{ block: chunk.first / BLOCK_ENTRIES, leaves: chunk.leaves, nonce: chunk.blockNonce, ct: chunk.blockCt }]);
     };
     try {
       // Each entry is written as soon as it is sealed, inside the one transaction, and goes
@@ -504,18 +509,22 @@ export class Vault {
       // longer keeps every record and ciphertext alive until the end. A failure anywhere
       // rolls the transaction back, and the tree and the index are cut back below.
       db.transaction(() => {
-        const thread = chunks >= 2 ? this.appendThread() : undefined;
+        const thread = this.appendThread(chunks);
         if (thread) {
           thread.run({ count: chunks, jobAt, keys: { entries: this.entriesKey!, index: this.indexKey! }, buildHere, apply: applyChunk, before: head, spare: buildTail });
         } else {
           head();
-          for (let j = 0; j < chunks; j++) applyChunk(buildHere(jobAt(j)));
+          for (let j = 0; j < chunks; j++) {
+            const chunk = buildHere(jobAt(j));
+            applyChunk(chunk);
+            keepSpares(chunkSpares(chunk));
+          }
         }
         while (buildTail());
         for (const one of tail) applyOne(one);
         const size = this.tree.size;
         const root = this.tree.root(size);
-        this.storeBlocks([...chunkBlocks, ...this.sealCompletedBlocks(startSize, chunkedFrom, chunkedTo)]);
+        this.storeBlocks(this.sealCompletedBlocks(startSize, chunkedFrom, chunkedTo));
         insertCp.run(size, root, signDetached(keys, checkpointBytes({ origin: this.origin, size, root })));
         putHead.run(META.head, this.sealHead(size, root));
       }).immediate();
@@ -529,8 +538,26 @@ export class Vault {
     return prepared.map((p, k) => ({ id: p.id, index: startSize + k, kind: p.kind, caseId: p.caseId }));
   }
 
-  /** The append's second thread, started with the first append large enough to use it. */
-  private appendThread(): AppendThread | undefined {
+  /**
+   * The append's second thread for a batch of `chunks` whole blocks, if it pays:
+   * - it takes a few hundred milliseconds to load, during which this thread builds alone,
+   *   and then makes a batch about 1.4 times as fast: below APPEND_WORKER_MIN_CHUNKS
+   *   (16k entries) it saves too little to be worth starting;
+   * - it costs about 45 MB (an engine instance, libsodium, the core's record code), so it
+   *   is used only while the process is well inside the core's memory budget (400 MB with
+   *   100k entries unlocked, most of it the index): above APPEND_WORKER_RSS_CEILING it is
+   *   ended and appends run on this thread alone.
+   * TEARLINE_APPEND_WORKER=off never uses it; =on uses it for any batch of two blocks or
+   * more, whatever the memory (the tests' setting).
+   */
+  private appendThread(chunks: number): AppendThread | undefined {
+    const mode = process.env.TEARLINE_APPEND_WORKER;
+    if (chunks < 2 || (mode !== 'on' && chunks < APPEND_WORKER_MIN_CHUNKS)) return undefined;
+    if (mode !== 'on' && process.memoryUsage.rss() > APPEND_WORKER_RSS_CEILING) {
+      this.appender?.close();
+      this.appender = undefined;
+      return undefined;
+    }
     if (this.appender === undefined) this.appender = AppendThread.start() ?? null;
     return this.appender?.usable ? this.appender : undefined;
   }

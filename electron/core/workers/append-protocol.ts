@@ -5,7 +5,9 @@ export type ToWorker =
   /** The batch's keys: copies, which the worker wipes at 'forget'. */
   | { type: 'keys'; batch: number; entriesKey: Uint8Array; indexKey: Uint8Array }
   | { type: 'build'; batch: number; seq: number; job: ChunkJob }
-  | { type: 'forget' };
+  | { type: 'forget' }
+  /** A built chunk's large buffers, applied and wiped, to be used again. */
+  | { type: 'spares'; buffers: ArrayBuffer[] };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -17,7 +17,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { BuiltChunk, ChunkJob } from '../log/block-chunk';
+import { chunkSpares, keepSpares, type BuiltChunk, type ChunkJob } from '../log/block-chunk';
 import type { FromWorker, ToWorker } from './append-protocol';
 
 /** Chunks queued at the worker at a time: one it works on, one ready to start. */
@@ -58,6 +58,8 @@ export interface ChunkWork {
 
 export class AppendThread {
   private dead = false;
+  /** Set once the worker has loaded: until then this thread builds every chunk itself. */
+  private ready = false;
   private batches = 0;
 
   private constructor(
@@ -95,21 +97,34 @@ export class AppendThread {
     return !this.dead;
   }
 
+  /** Resolves once the worker has loaded (true), or has failed or not loaded in time (false). */
+  async loaded(timeoutMs = SILENCE_MS): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ready && !this.dead && Date.now() < deadline) {
+      this.receive(this.batches, false);
+      if (!this.ready) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return this.ready && !this.dead;
+  }
+
   /**
    * Builds `count` chunks here and on the worker, and applies each built chunk here, in
    * order. `jobAt(j)` makes chunk j's job when it is handed out, in order, so that
-   * timestamps follow the log's order whichever thread builds an entry.
+   * timestamps follow the log's order whichever thread builds an entry. Returns how many
+   * chunks the worker built.
    */
-  run(work: ChunkWork): void {
+  run(work: ChunkWork): number {
     const { count, jobAt, buildHere, apply } = work;
     const batch = ++this.batches;
     this.send({ type: 'keys', batch, entriesKey: work.keys.entries.slice(), indexKey: work.keys.index.slice() });
     const built = new Map<number, BuiltChunk>();
     const atWorker = new Map<number, ChunkJob>();
+    const fromWorker = new Set<number>();
+    let workerBuilt = 0;
     let claimed = 0;
     let spare = work.spare !== undefined;
     const feed = (): void => {
-      while (!this.dead && atWorker.size < LOOKAHEAD && claimed < count) {
+      while (this.ready && !this.dead && atWorker.size < LOOKAHEAD && claimed < count) {
         const job = jobAt(claimed);
         this.send({ type: 'build', batch, seq: claimed, job });
         atWorker.set(claimed++, job);
@@ -117,6 +132,7 @@ export class AppendThread {
     };
     try {
       // The worker starts on its first chunks while this thread does what comes before them.
+      if (!this.ready) this.receive(batch, false);
       feed();
       work.before?.();
       for (let next = 0; next < count; ) {
@@ -124,10 +140,13 @@ export class AppendThread {
         if (ready) {
           built.delete(next);
           apply(ready);
+          // Its large buffers go back to the thread that built it, for its next chunks.
+          if (fromWorker.delete(next)) this.send({ type: 'spares', buffers: chunkSpares(ready) }, chunkSpares(ready));
+          else keepSpares(chunkSpares(ready));
           next++;
           continue;
         }
-        if (!this.dead && atWorker.size < LOOKAHEAD && claimed < count) {
+        if (this.ready && !this.dead && atWorker.size < LOOKAHEAD && claimed < count) {
           feed();
           continue;
         }
@@ -142,6 +161,8 @@ export class AppendThread {
         if (answer?.type === 'built' && job) {
           atWorker.delete(answer.seq);
           built.set(answer.seq, answer.chunk);
+          fromWorker.add(answer.seq);
+          workerBuilt++;
         } else if (answer?.type === 'failed' && job) {
           // Built here instead: if the job itself is at fault, the same error is thrown here.
           atWorker.delete(answer.seq);
@@ -159,6 +180,7 @@ export class AppendThread {
       for (const chunk of built.values()) chunk.blockPlain.fill(0);
       this.send({ type: 'forget' });
     }
+    return workerBuilt;
   }
 
   /** Ends the worker. */
@@ -167,8 +189,8 @@ export class AppendThread {
     void this.worker.terminate();
   }
 
-  private send(message: ToWorker): void {
-    if (!this.dead) this.port.postMessage(message);
+  private send(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    if (!this.dead) this.port.postMessage(message, transfer);
   }
 
   /**
@@ -189,7 +211,8 @@ export class AppendThread {
           this.dead = true;
           return undefined;
         }
-        if (m.type !== 'ready' && m.batch === batch) return m;
+        if (m.type === 'ready') this.ready = true;
+        else if (m.batch === batch) return m;
         continue;
       }
       if (!wait || timedOut) return undefined;

@@ -9,7 +9,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { bulkSealer, type BulkSealer } from '../crypto/bulk-seal';
 import { loadSodium } from '../crypto/sodium';
-import { buildBlockChunk, chunkTransfers } from '../log/block-chunk';
+import { buildBlockChunk, chunkTransfers, keepSpares } from '../log/block-chunk';
 import type { ToWorker, FromWorker } from './append-protocol';
 
 const { port, signal } = workerData as { port: MessagePort; signal: SharedArrayBuffer };
@@ -48,6 +48,8 @@ loadSodium().then(
         }
       } else if (m.type === 'forget') {
         forget();
+      } else if (m.type === 'spares') {
+        keepSpares(m.buffers);
       }
     });
     send({ type: 'ready' });
