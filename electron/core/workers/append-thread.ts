@@ -116,7 +116,12 @@ export class AppendThread {
   run(work: ChunkWork): number {
     const { count, jobAt, buildHere, apply } = work;
     const batch = ++this.batches;
-    this.send({ type: 'keys', batch, entriesKey: work.keys.entries.slice(), indexKey: work.keys.index.slice() });
+    // Copies moved to the worker, not cloned: no copy is left behind here, unwiped.
+    const entriesKey = work.keys.entries.slice();
+    const indexKey = work.keys.index.slice();
+    this.send({ type: 'keys', batch, entriesKey, indexKey }, [entriesKey.buffer, indexKey.buffer]);
+    // Still here (length 0 once moved) only if the worker is gone.
+    for (const key of [entriesKey, indexKey]) if (key.length > 0) key.fill(0);
     const built = new Map<number, BuiltChunk>();
     const atWorker = new Map<number, ChunkJob>();
     const fromWorker = new Set<number>();
@@ -168,7 +173,7 @@ export class AppendThread {
           atWorker.delete(answer.seq);
           built.set(answer.seq, buildHere(job));
         } else if (answer === undefined && mustWait) {
-          this.dead = true;
+          this.close();
           for (const [seq, lost] of atWorker) built.set(seq, buildHere(lost));
           atWorker.clear();
         } else if (answer === undefined && claimed < count) {
