@@ -30,7 +30,7 @@ function syntaxBans(ipcToo) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/vectors/**', 'build/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/vectors/**', 'build/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
