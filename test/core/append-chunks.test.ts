@@ -5,6 +5,7 @@
  * fails or is gone must cost only time.
  */
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Vault } from '../../electron/core/vault/vault';
 import { verifyVault } from '../../electron/core/log/integrity';
@@ -96,6 +97,33 @@ describe('chunked appends', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+
+  it('a batch that fails in a chunk the worker built leaves the vault as it was', async () => {
+    process.env.TEARLINE_APPEND_WORKER = 'on';
+    const p = path.join(dir, 'rollback-threaded.tearline');
+    (await Vault.create(p, PASS, { kdf: 'interactive' })).close();
+    // The warm-up batch (which loads the worker) fills [1, 8193); the second batch fails
+    // late, in a chunk handed to the worker. Rows are inserted here whoever built them.
+    const failAt = 1 + 8 * BLOCK_ENTRIES + 6 * BLOCK_ENTRIES + 17;
+    const db = new Database(p);
+    db.exec(`CREATE TRIGGER fail_late BEFORE INSERT ON entries WHEN NEW.idx = ${failAt} BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
+    db.close();
+    const v = await Vault.open(p, PASS);
+    try {
+      v.append(drafts(8 * BLOCK_ENTRIES, 'warm'));
+      const size = v.size;
+      const before = shape(v);
+      expect(() => v.append(drafts(8 * BLOCK_ENTRIES, 'doomed'))).toThrow(/simulated failure/);
+      expect(v.size).toBe(size);
+      expect(shape(v)).toEqual(before);
+      expect(v.list({ search: 'doomed' }).total).toBe(0);
+      const added = v.append(drafts(3, 'kept'));
+      expect(added.map((e) => e.index)).toEqual([size, size + 1, size + 2]);
+      expect(verifyVault(v)).toMatchObject({ ok: true });
+    } finally {
+      v.close();
     }
   });
 
