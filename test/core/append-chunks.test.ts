@@ -43,16 +43,17 @@ function shape(v: Vault) {
   return v.list({ order: 'asc', limit: 100_000 }).items.map((e) => ({ index: e.index, kind: e.kind, summary: e.summary, ownCase: e.caseId === e.id }));
 }
 
-async function vaultWith(name: string, worker: 'on' | 'off', batches: number[]): Promise<string> {
+/** The vault's file, and its index as the appends left it in memory. */
+async function vaultWith(name: string, worker: 'on' | 'off', batches: number[]): Promise<{ file: string; appended: ReturnType<typeof shape> }> {
   process.env.TEARLINE_APPEND_WORKER = worker;
-  const p = path.join(dir, name);
-  const v = await Vault.create(p, PASS, { kdf: 'interactive' });
+  const file = path.join(dir, name);
+  const v = await Vault.create(file, PASS, { kdf: 'interactive' });
   try {
     batches.forEach((n, b) => v.append(drafts(n, `batch${b}`)));
+    return { file, appended: shape(v) };
   } finally {
     v.close();
   }
-  return p;
 }
 
 function chunkJob(first: number, tag: string, count = BLOCK_ENTRIES): ChunkJob {
@@ -79,10 +80,14 @@ describe('chunked appends', () => {
     expect(run.mock.results.reduce((n, r) => n + (r.value as number), 0)).toBeGreaterThan(0);
     run.mockRestore();
     const without = await vaultWith('without-worker.tearline', 'off', batches);
-    const a = await Vault.open(withWorker, PASS);
-    const b = await Vault.open(without, PASS);
+    const a = await Vault.open(withWorker.file, PASS);
+    const b = await Vault.open(without.file, PASS);
     try {
       expect(a.size).toBe(1 + batches[0]! + batches[1]!);
+      // The index the appends built in memory, and the one the unlock reads back from the
+      // sealed blocks, are the same with the worker as without.
+      expect(withWorker.appended).toEqual(without.appended);
+      expect(shape(a)).toEqual(withWorker.appended);
       expect(shape(a)).toEqual(shape(b));
       expect(a.list({ search: 'sevenfold batch1' }).total).toBe(b.list({ search: 'sevenfold batch1' }).total);
       expect(a.list({ search: 'sevenfold batch1' }).total).toBeGreaterThan(400);

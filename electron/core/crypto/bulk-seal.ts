@@ -270,18 +270,20 @@ export function bulkSealer(key: Uint8Array): BulkSealer {
 function wasmSealer(key: Uint8Array): BulkSealer {
   const lib = rawLib();
   if (!lib) {
+    // Its own copy, as the other sealers take: the caller may wipe its key once it has a sealer.
+    const keyCopy = new Uint8Array(key);
     return {
       seal(plaintext, associatedData, into) {
         const nonce = randomBytes(NONCE_BYTES);
         const message = joinParts(plaintext);
-        const sealed = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(message, joinParts(associatedData), null, nonce, key);
+        const sealed = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(message, joinParts(associatedData), null, nonce, keyCopy);
         message.fill(0);
         if (!into) return { nonce, ciphertext: sealed };
         const ciphertext = into(sealed.length);
         ciphertext.set(sealed);
         return { nonce, ciphertext };
       },
-      dispose: () => undefined,
+      dispose: () => keyCopy.fill(0),
     };
   }
   const fixed = lib._malloc(KEY_BYTES + NONCE_BYTES);

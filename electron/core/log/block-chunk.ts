@@ -113,9 +113,8 @@ export function buildBlockChunk(job: ChunkJob, sealer: BulkSealer, indexKey: Uin
   const blockPlain = encodeIndexBlock(indexed, (k) => search[k]!, (length) => takeBuffer(length).subarray(0, length));
   for (const s of search) s.fill(0);
   const sealed = seal(indexKey, blockPlain, indexBlockAd(fromHex(job.vaultId.replace(/-/g, '')), block, subtreeRoot));
-  // The nonce is copied: it may be a view of the random pool, which must not move to
-  // another thread. The ciphertext is seal()'s own.
-  return { first: job.first, leaves, nonces, cts: packed.subarray(0, ctBytes), ctEnds, blockPlain, blockNonce: sealed.nonce.slice(), blockCt: sealed.ciphertext, subtreeRoot };
+  // Both are seal()'s own arrays, moved whole to the writing thread.
+  return { first: job.first, leaves, nonces, cts: packed.subarray(0, ctBytes), ctEnds, blockPlain, blockNonce: sealed.nonce, blockCt: sealed.ciphertext, subtreeRoot };
 }
 
 /**

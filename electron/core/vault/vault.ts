@@ -485,20 +485,24 @@ export class Vault {
     };
     const buildHere = (job: ChunkJob): BuiltChunk => buildBlockChunk(job, sealer, this.indexKey!);
     const applyChunk = (chunk: BuiltChunk): void => {
-      for (let i = 0; i < BLOCK_ENTRIES; i++) {
-        const row = chunkRow(chunk, i);
-        this.tree.append(row.leaf);
-        insert.run(row.idx, row.leaf, row.nonce, row.ct);
+      try {
+        for (let i = 0; i < BLOCK_ENTRIES; i++) {
+          const row = chunkRow(chunk, i);
+          this.tree.append(row.leaf);
+          insert.run(row.idx, row.leaf, row.nonce, row.ct);
+        }
+        // Whichever thread built it, a chunk must hold the entries it was given, and the
+        // subtree root its block is sealed under must be the one the log now has there.
+        const decoded = decodeIndexBlock(chunk.blockPlain, chunk.first, BLOCK_ENTRIES);
+        const offset = chunk.first - startSize;
+        const matches =
+          decoded?.entries.every((e, i) => e.id === prepared[offset + i]!.id) === true &&
+          equalBytes(this.tree.alignedRoot(chunk.first, BLOCK_ENTRIES), chunk.subtreeRoot);
+        if (!decoded || !matches) throw new Error(`the chunk of entries at ${chunk.first} was not built from this batch`);
+        this.index.addBlock(decoded.entries, decoded.search, decoded.searchLengths);
+      } finally {
+        chunk.blockPlain.fill(0);
       }
-      // Whichever thread built it, a chunk must be the entries it was given, in their place.
-      const decoded = decodeIndexBlock(chunk.blockPlain, chunk.first, BLOCK_ENTRIES);
-      const offset = chunk.first - startSize;
-      const matches =
-        decoded?.entries.every((e, i) => e.id === prepared[offset + i]!.id) === true &&
-        equalBytes(this.tree.alignedRoot(chunk.first, BLOCK_ENTRIES), chunk.subtreeRoot);
-      if (!decoded || !matches) throw new Error(`the chunk of entries at ${chunk.first} was not built from this batch`);
-      this.index.addBlock(decoded.entries, decoded.search, decoded.searchLengths);
-      chunk.blockPlain.fill(0);
       // Stored at once (the transaction still covers it), not held until the end: a batch
       // of 100 blocks would otherwise keep 130 MB of sealed blocks alive.
       this.storeBlocks([{ block: chunk.first / BLOCK_ENTRIES, leaves: chunk.leaves, nonce: chunk.blockNonce, ct: chunk.blockCt }]);

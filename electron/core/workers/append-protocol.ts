@@ -11,6 +11,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
+  /** The batch's keys are wiped. */
+  | { type: 'forgotten' }
   | { type: 'built'; batch: number; seq: number; chunk: BuiltChunk }
   /** A chunk it could not build (or, with batch -1, that it cannot work at all). */
   | { type: 'failed'; batch: number; seq: number; message: string };

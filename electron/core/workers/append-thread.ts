@@ -22,6 +22,8 @@ import type { FromWorker, ToWorker } from './append-protocol';
 
 /** Chunks queued at the worker at a time: one it works on, one ready to start. */
 const LOOKAHEAD = 2;
+/** How far past the chunk it awaits this thread builds chunks of its own. */
+const AHEAD = LOOKAHEAD + 2;
 /** A worker that says nothing for this long is taken for stopped (a chunk takes well under a second). */
 const SILENCE_MS = 20_000;
 
@@ -52,7 +54,10 @@ export interface ChunkWork {
   apply: (chunk: BuiltChunk) => void;
   /** Work to do here, in order, once the worker has its first chunks. */
   before?: () => void;
-  /** A step of other work to do here instead of waiting for the worker; false once there is none. */
+  /**
+   * A step of other work to do here, once every chunk is handed out, instead of waiting
+   * for the worker; false once there is none.
+   */
   spare?: () => boolean;
 }
 
@@ -60,6 +65,8 @@ export class AppendThread {
   private dead = false;
   /** Set once the worker has loaded: until then this thread builds every chunk itself. */
   private ready = false;
+  /** Set when the worker says it has wiped a batch's keys. */
+  private forgotten = false;
   private batches = 0;
 
   private constructor(
@@ -78,15 +85,22 @@ export class AppendThread {
     if (!file) return undefined;
     const { port1, port2 } = new MessageChannel();
     const signal = new SharedArrayBuffer(4);
-    const worker = new Worker(file, {
-      workerData: { port: port2, signal },
-      transferList: [port2],
-      // No loader hooks or inspector from the parent: the worker is plain bundled CommonJS.
-      execArgv: [],
-      // A small young generation: with the default, the worker's short-lived records
-      // (a chunk's bodies and strings) grew it by ~30 MB of RSS at no gain in speed.
-      resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 },
-    });
+    let worker: Worker;
+    try {
+      worker = new Worker(file, {
+        workerData: { port: port2, signal },
+        transferList: [port2],
+        // No loader hooks or inspector from the parent: the worker is plain bundled CommonJS.
+        execArgv: [],
+        // A small young generation: with the default, the worker's short-lived records
+        // (a chunk's bodies and strings) grew it by ~30 MB of RSS at no gain in speed.
+        resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 },
+      });
+    } catch {
+      // No worker (threads unavailable, too many): the append runs on this thread.
+      port1.close();
+      return undefined;
+    }
     // Neither keeps a command from exiting; close() ends the worker with the vault.
     worker.unref();
     port1.unref();
@@ -116,20 +130,24 @@ export class AppendThread {
   run(work: ChunkWork): number {
     const { count, jobAt, buildHere, apply } = work;
     const batch = ++this.batches;
-    // Copies moved to the worker, not cloned: no copy is left behind here, unwiped.
-    const entriesKey = work.keys.entries.slice();
-    const indexKey = work.keys.index.slice();
-    this.send({ type: 'keys', batch, entriesKey, indexKey }, [entriesKey.buffer, indexKey.buffer]);
-    // Still here (length 0 once moved) only if the worker is gone.
-    for (const key of [entriesKey, indexKey]) if (key.length > 0) key.fill(0);
     const built = new Map<number, BuiltChunk>();
     const atWorker = new Map<number, ChunkJob>();
     const fromWorker = new Set<number>();
+    let keysSent = false;
     let workerBuilt = 0;
     let claimed = 0;
     let spare = work.spare !== undefined;
     const feed = (): void => {
       while (this.ready && !this.dead && atWorker.size < LOOKAHEAD && claimed < count) {
+        if (!keysSent) {
+          // Copies moved to the worker, not cloned: no copy is left behind here, unwiped.
+          // Sent only to a worker that has loaded, which reads them at once.
+          const entriesKey = work.keys.entries.slice();
+          const indexKey = work.keys.index.slice();
+          this.send({ type: 'keys', batch, entriesKey, indexKey }, [entriesKey.buffer, indexKey.buffer]);
+          for (const key of [entriesKey, indexKey]) if (key.length > 0) key.fill(0);
+          keysSent = true;
+        }
         const job = jobAt(claimed);
         this.send({ type: 'build', batch, seq: claimed, job });
         atWorker.set(claimed++, job);
@@ -144,7 +162,11 @@ export class AppendThread {
         const ready = built.get(next);
         if (ready) {
           built.delete(next);
-          apply(ready);
+          try {
+            apply(ready);
+          } finally {
+            ready.blockPlain.fill(0);
+          }
           // Its large buffers go back to the thread that built it, for its next chunks.
           if (fromWorker.delete(next)) this.send({ type: 'spares', buffers: chunkSpares(ready) }, chunkSpares(ready));
           else keepSpares(chunkSpares(ready));
@@ -155,9 +177,13 @@ export class AppendThread {
           feed();
           continue;
         }
-        // Take what the worker has finished; wait for it only when nothing is left to do here.
-        let mustWait = claimed >= count && atWorker.has(next);
-        if (mustWait && spare) {
+        // Build here what the worker does not have, but not too far ahead of the chunk
+        // awaited: a slow worker must not make this thread hold a whole batch of chunks.
+        const buildHereNext = claimed < count && claimed - next < AHEAD;
+        let mustWait = !buildHereNext && atWorker.has(next);
+        // Other work only once every chunk is handed out: what comes after the chunks must
+        // not take an earlier time than a chunk still to be handed out.
+        if (mustWait && spare && claimed >= count) {
           spare = work.spare!();
           mustWait = false;
         }
@@ -176,16 +202,31 @@ export class AppendThread {
           this.close();
           for (const [seq, lost] of atWorker) built.set(seq, buildHere(lost));
           atWorker.clear();
-        } else if (answer === undefined && claimed < count) {
+        } else if (answer === undefined && buildHereNext) {
           built.set(claimed, buildHere(jobAt(claimed)));
           claimed++;
         }
       }
     } finally {
       for (const chunk of built.values()) chunk.blockPlain.fill(0);
-      this.send({ type: 'forget' });
+      if (keysSent) this.forget();
     }
     return workerBuilt;
+  }
+
+  /**
+   * Ends the worker's batch: it wipes its keys after the chunks it still has (those of a
+   * failed batch), whose answers are wiped here as they come. Waits for it to say so, for
+   * as long as a chunk can take; a worker that does not answer in that time is ended.
+   */
+  private forget(): void {
+    this.send({ type: 'forget' });
+    const deadline = Date.now() + SILENCE_MS;
+    while (!this.dead && !this.forgotten) {
+      this.receive(-1, true, deadline);
+      if (!this.forgotten && Date.now() >= deadline) this.close();
+    }
+    this.forgotten = false;
   }
 
   /** Ends the worker. */
@@ -203,8 +244,7 @@ export class AppendThread {
    * undefined: at once if `wait` is false and there is none, after SILENCE_MS if the
    * worker says nothing at all (it is then taken for stopped).
    */
-  private receive(batch: number, wait: boolean): Extract<FromWorker, { batch: number }> | undefined {
-    const deadline = Date.now() + SILENCE_MS;
+  private receive(batch: number, wait: boolean, deadline = Date.now() + SILENCE_MS): Extract<FromWorker, { batch: number }> | undefined {
     let timedOut = false;
     for (;;) {
       if (this.dead) return undefined;
@@ -217,7 +257,11 @@ export class AppendThread {
           return undefined;
         }
         if (m.type === 'ready') this.ready = true;
+        else if (m.type === 'forgotten') this.forgotten = true;
         else if (m.batch === batch) return m;
+        // An answer about a batch that has ended (it failed): its index plaintext is wiped.
+        else if (m.type === 'built') m.chunk.blockPlain.fill(0);
+        if (this.forgotten && batch === -1) return undefined;
         continue;
       }
       if (!wait || timedOut) return undefined;

@@ -22,22 +22,31 @@ function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   Atomics.notify(posted, 0);
 }
 
-let batch: { id: number; sealer: BulkSealer; indexKey: Uint8Array } | undefined;
+let batch: { id: number; sealer: BulkSealer; entriesKey: Uint8Array; indexKey: Uint8Array } | undefined;
 
+/** Wipes the batch's keys (the sealer's copies, and the ones received, kept until now). */
 function forget(): void {
   if (!batch) return;
   batch.sealer.dispose();
+  batch.entriesKey.fill(0);
   batch.indexKey.fill(0);
   batch = undefined;
 }
+
+// A worker that dies cannot be heard by a writing thread that waits inside a transaction
+// until it gives up on it: say so first.
+process.on('uncaughtException', (error) => {
+  forget();
+  send({ type: 'failed', batch: -1, seq: -1, message: `the append worker stopped: ${error instanceof Error ? error.message : String(error)}` });
+  process.exit(1);
+});
 
 loadSodium().then(
   () => {
     port.on('message', (m: ToWorker) => {
       if (m.type === 'keys') {
         forget();
-        batch = { id: m.batch, sealer: bulkSealer(m.entriesKey), indexKey: m.indexKey };
-        m.entriesKey.fill(0);
+        batch = { id: m.batch, sealer: bulkSealer(m.entriesKey), entriesKey: m.entriesKey, indexKey: m.indexKey };
       } else if (m.type === 'build') {
         try {
           if (batch?.id !== m.batch) throw new Error('no keys for this batch');
@@ -48,6 +57,7 @@ loadSodium().then(
         }
       } else if (m.type === 'forget') {
         forget();
+        send({ type: 'forgotten' });
       } else if (m.type === 'spares') {
         keepSpares(m.buffers);
       }
