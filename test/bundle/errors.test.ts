@@ -180,7 +180,12 @@ describe('refusals, by code', () => {
 });
 
 describe('a file changed while it is read', () => {
-  it('is refused: the second reading must hash to what was signed (E_BAD_SIGNATURE)', async () => {
+  // The second reading is hashed on this thread for a small bundle, on the hashing worker
+  // for a large one (hashWorkerFrom: 0 makes this one large).
+  it.each([
+    ['on this thread', {}],
+    ['on the hashing worker', { hashWorkerFrom: 0 }],
+  ])('is refused, hashed %s: the second reading must hash to what was signed (E_BAD_SIGNATURE)', async (_where, hashing) => {
     const out = file();
     await exportBundle(sender, { out, selection: { all: true }, singleFile: true });
     const original = new Uint8Array(readFileSync(out));
@@ -191,6 +196,7 @@ describe('a file changed while it is read', () => {
     let swapped = false;
     const result = await importBundle(receiver, out, {
       accept: true,
+      ...hashing,
       onProgress: (done, total, phase) => {
         // The end of the first reading: the signature has not been checked yet.
         if (phase === 'read' && done === total && !swapped) {

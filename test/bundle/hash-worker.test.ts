@@ -3,7 +3,7 @@
  * test bundles are small, so these tests lower the threshold to zero and check that the
  * worker gives the same digests, verdicts and refusals as hashing on the main thread.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../shared/bytes';
@@ -94,29 +94,6 @@ describe('the hashing worker', () => {
       expect(verdict.problems, v.file).toEqual(inline.problems);
       expect(verdict.entries, v.file).toEqual(inline.entries);
     }
-  });
-
-  it('refuses a file changed between the two readings (E_BAD_SIGNATURE)', async () => {
-    const out = file();
-    await exportBundle(sender, { out, selection: { all: true }, singleFile: true });
-    const changed = new Uint8Array(readFileSync(out));
-    const at = Buffer.from(changed).indexOf('Port Halden');
-    changed[at] = changed[at]! ^ 0x20;
-    let swapped = false;
-    const result = await importBundle(receiver, out, {
-      accept: true,
-      hashWorkerFrom: 0,
-      onProgress: (done, total, phase) => {
-        if (phase === 'read' && done === total && !swapped) {
-          writeFileSync(out, changed);
-          swapped = true;
-        }
-      },
-    });
-    expect(swapped).toBe(true);
-    expect(result.verdict.signature).toBe('valid');
-    expect(result.verdict.problems.map((p) => p.code)).toContain('E_BAD_SIGNATURE');
-    expect(result.changed).toBe(false);
   });
 
   it('records on import the bundle hash that the export recorded', async () => {
