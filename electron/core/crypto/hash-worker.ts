@@ -42,16 +42,6 @@ const BLOCK = 1024 * 1024;
 const MAX_IN_FLIGHT = 8;
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-let native = null;
-if (workerData.sodiumNative) {
-  try {
-    native = require(workerData.sodiumNative);
-  } catch {
-    native = null;
-  }
-}
-
 // libsodium's native build reads the data where it is, except that its BLAKE2b refuses
 // shared memory: blocks that arrive in a SharedArrayBuffer are copied to a buffer first.
 function nativeBackend() {

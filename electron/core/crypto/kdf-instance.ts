@@ -18,15 +18,6 @@
 import { startSodiumWorker } from './sodium-worker';
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-let native = null;
-if (workerData.sodiumNative) {
-  try {
-    native = require(workerData.sodiumNative);
-  } catch {
-    native = null;
-  }
-}
 if (native) {
   const { length, passphrase, salt, opslimit, memlimit } = workerData;
   let key = new Uint8Array(length);

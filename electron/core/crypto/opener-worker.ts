@@ -26,15 +26,6 @@ export interface ParallelOpener {
 }
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-let native = null;
-if (workerData.sodiumNative) {
-  try {
-    native = require(workerData.sodiumNative);
-  } catch {
-    native = null;
-  }
-}
 // Plaintext buffers given back by the main thread (wiped there), reused for the next:
 // a hundred megabytes of fresh buffers would only keep its garbage collector busy.
 const pool = [];

@@ -33,9 +33,25 @@ export function modulePath(name: 'libsodium-sumo' | 'libsodium-wrappers-sumo' | 
   return unpacked !== file && existsSync(unpacked) ? unpacked : file;
 }
 
-/** Starts a worker running `source`, with the libsodium paths added to `data`. */
+/**
+ * What every worker's source starts with: `parentPort`, `workerData`, and `native`, the
+ * native build where it was given and loads here, else null (the worker uses WebAssembly).
+ */
+const PRELUDE = `
+const { parentPort, workerData } = require('node:worker_threads');
+let native = null;
+if (workerData.sodiumNative) {
+  try {
+    native = require(workerData.sodiumNative);
+  } catch {
+    native = null;
+  }
+}
+`;
+
+/** Starts a worker running `source` after PRELUDE, with the libsodium paths added to `data`. */
 export function startSodiumWorker(source: string, data: Record<string, unknown> = {}): Worker {
-  return new Worker(source, {
+  return new Worker(PRELUDE + source, {
     eval: true,
     // Plain CommonJS needs none of the parent's flags: no loader hooks (tsx in tests and
     // benches would load itself again in every worker), no inspector.
