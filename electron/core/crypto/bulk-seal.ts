@@ -123,12 +123,12 @@ class HeapBuffer {
 /** The native build's hash input: every message written here is wiped after hashing. */
 const nativeInput = new ScratchBuffer(16 * 1024);
 
-let hashing: { lib: Raw; input: HeapBuffer; outputs: HeapBuffer; out: number } | undefined | null;
+let hashing: { lib: Raw; input: HeapBuffer; outputs: HeapBuffer } | undefined | null;
 
-function hashState(): { lib: Raw; input: HeapBuffer; outputs: HeapBuffer; out: number } | null {
+function hashState(): { lib: Raw; input: HeapBuffer; outputs: HeapBuffer } | null {
   if (hashing === undefined) {
     const lib = rawLib();
-    hashing = lib ? { lib, input: new HeapBuffer(lib, 16 * 1024), outputs: new HeapBuffer(lib, 1024), out: lib._malloc(HASH_BYTES) } : null;
+    hashing = lib ? { lib, input: new HeapBuffer(lib, 16 * 1024), outputs: new HeapBuffer(lib, 1024) } : null;
   }
   return hashing;
 }
@@ -139,39 +139,8 @@ function hashState(): { lib: Raw; input: HeapBuffer; outputs: HeapBuffer; out: n
  */
 export function sha256Parts(parts: readonly Part[]): Uint8Array {
   const out = new Uint8Array(HASH_BYTES);
-  sha256PartsInto(parts, out, 0);
+  sha256Each([parts], out);
   return out;
-}
-
-/** The same hash, written to `out` at `at` (an entry's commitments go to one buffer). */
-export function sha256PartsInto(parts: readonly Part[], out: Uint8Array, at: number): void {
-  const native = nativeFor('sha256', roughBytes(parts));
-  if (native) {
-    const input = nativeInput.reserve(maxBytes(parts));
-    const length = writeParts(input, 0, parts);
-    try {
-      native.crypto_hash_sha256(out.subarray(at, at + HASH_BYTES), input.subarray(0, length));
-    } finally {
-      input.fill(0, 0, length);
-      nativeInput.trim();
-    }
-    return;
-  }
-  const h = hashState();
-  if (!h) {
-    out.set(sodium().crypto_hash_sha256(joinParts(parts)), at);
-    return;
-  }
-  const { lib, input, out: digest } = h;
-  const ptr = input.reserve(maxBytes(parts));
-  // HEAPU8 is read after every allocation: a grown WebAssembly memory replaces the buffer.
-  const heap = lib.HEAPU8;
-  const length = writeParts(heap, ptr, parts);
-  const rc = lib._crypto_hash_sha256(digest, ptr, length, 0);
-  heap.fill(0, ptr, ptr + length);
-  if (rc !== 0) throw new Error('sha256 failed');
-  out.set(heap.subarray(digest, digest + HASH_BYTES), at);
-  input.trim();
 }
 
 /**
