@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { benchProcessArgs } from './scripts';
-import { BENCH_PASSPHRASE, benchText, peakRssMB as peakRssMb } from './common';
+import { BENCH_PASSPHRASE, benchText, mainThreadCpuMs, peakRssMB as peakRssMb } from './common';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,21 +19,6 @@ const PASS = BENCH_PASSPHRASE;
 
 function noteText(i: number): string {
   return benchText(i, `Follow-up ${i}: `, 560);
-}
-
-/**
- * CPU time of the main thread alone, in ms (Linux; undefined elsewhere). With the hashing
- * on a worker, process CPU counts both threads; on a machine that has a core free for the
- * worker, the main thread's time is what the wall-clock time follows.
- */
-function mainThreadCpuMs(): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 /** One step, in this process; prints one JSON line. */

@@ -1,4 +1,5 @@
-/** What the benchmark scripts share: the passphrase, the entry texts and bodies, and the peak RSS. */
+/** What the benchmark scripts share: the passphrase, the entry texts and bodies, the peak RSS, and the main thread's CPU time. */
+import { readFileSync } from 'node:fs';
 export const BENCH_PASSPHRASE = 'benchmark passphrase';
 
 const WORDS = 'threat route convoy embassy market bridge harbour station courier meeting warning assessment'.split(' ');
@@ -26,4 +27,19 @@ export function caseOpenedBody(i: number) {
 /** This process's peak RSS so far, in MB. */
 export function peakRssMB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/**
+ * CPU time of the main thread alone, in ms (Linux; undefined elsewhere). With the hashing
+ * on a worker, process CPU counts both threads; on a machine that has a core free for the
+ * worker, the main thread's time is what the wall-clock time follows.
+ */
+export function mainThreadCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }

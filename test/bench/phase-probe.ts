@@ -7,19 +7,14 @@
  *   tsx test/bench/phase-probe.ts FILE verify
  * Run with --expose-gc to see the heap after a collection as well.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Vault } from '../../electron/core/vault/vault';
 import { verifyVault } from '../../electron/core/log/integrity';
-import { BENCH_PASSPHRASE, caseOpenedBody, peakRssMB } from './common';
+import { BENCH_PASSPHRASE, caseOpenedBody, mainThreadCpuMs, peakRssMB } from './common';
 const file = process.argv[2]!; const mode = process.argv[3]!;
 const body = caseOpenedBody;
 const rss = peakRssMB;
-/** CPU time of the main thread alone, ms (Linux): with a worker, process CPU counts both threads. */
-function mainThreadCpuMs(): number {
-  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 const mem = () => { const m = process.memoryUsage(); const g = globalThis as { gc?: () => void }; const before = Math.round(m.heapUsed/1e6); g.gc?.(); const a = process.memoryUsage(); return { rss: Math.round(m.rss/1e6), heapTotal: Math.round(m.heapTotal/1e6), heap: before, heapAfterGc: Math.round(a.heapUsed/1e6), ext: Math.round(a.external/1e6), ab: Math.round(a.arrayBuffers/1e6) }; };
 if (mode === 'create') {
   const v = existsSync(file) ? await Vault.open(file, BENCH_PASSPHRASE) : await Vault.create(file, BENCH_PASSPHRASE, { kdf: 'interactive' });
@@ -29,7 +24,7 @@ if (mode === 'create') {
     const c0 = process.cpuUsage(); const m0 = mainThreadCpuMs();
     const t = performance.now(); v.append(drafts); const wall = performance.now() - t;
     const c1 = process.cpuUsage(c0); const m1 = mainThreadCpuMs();
-    console.log('batch', done, Math.round(10000 / (wall / 1000)), '/s', 'cpu µs/entry: process', Math.round((c1.user + c1.system) / 10000), 'main', Math.round(((m1 - m0) * 1000) / 10000), 'rss', rss(), JSON.stringify(mem()));
+    console.log('batch', done, Math.round(10000 / (wall / 1000)), '/s', 'cpu µs/entry: process', Math.round((c1.user + c1.system) / 10000), 'main', m0 === undefined || m1 === undefined ? '?' : Math.round(((m1 - m0) * 1000) / 10000), 'rss', rss(), JSON.stringify(mem()));
   }
   v.close(); console.log('after append maxRSS', rss());
 } else {
