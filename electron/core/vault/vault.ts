@@ -449,7 +449,8 @@ export class Vault {
     const insertCp = db.prepare('INSERT INTO checkpoints (size, root, sig) VALUES (?, ?, ?)');
     const putHead = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     // The whole index blocks that the batch fills are built as chunks (log/block-chunk.ts),
-    // on two threads when there are several; the entries before and after them one by one.
+    // on two threads for a large batch (appendThread); the entries before and after them
+    // one by one.
     const firstChunk = Math.ceil(startSize / BLOCK_ENTRIES);
     const chunks = Math.max(0, Math.floor(endSize / BLOCK_ENTRIES) - firstChunk);
     const chunkedFrom = chunks > 0 ? firstChunk * BLOCK_ENTRIES : endSize;
@@ -508,10 +509,11 @@ export class Vault {
       this.storeBlocks([{ block: chunk.first / BLOCK_ENTRIES, leaves: chunk.leaves, nonce: chunk.blockNonce, ct: chunk.blockCt }]);
     };
     try {
-      // Each entry is written as soon as it is sealed, inside the one transaction, and goes
-      // into the index (and its search text out of the heap) at once: a batch of 10k no
-      // longer keeps every record and ciphertext alive until the end. A failure anywhere
-      // rolls the transaction back, and the tree and the index are cut back below.
+      // Rows are written as each chunk (or, before the chunks, each entry) is sealed, inside
+      // the one transaction, and go into the index (their search text out of the heap) at
+      // once: a batch holds at most a few chunks and the entries after them, never all its
+      // records and ciphertexts. A failure anywhere rolls the transaction back, and the tree
+      // and the index are cut back below.
       db.transaction(() => {
         const thread = this.appendThread(chunks);
         if (thread) {

@@ -8,11 +8,12 @@
  * worker's messages on the event loop: the worker bumps a shared counter after each
  * message, this thread sleeps on it (Atomics.wait) and takes the message from the port
  * directly (receiveMessageOnPort). If the worker is missing, fails or stops answering, its
- * chunks are built here: the worker only ever saves time.
+ * chunks are built here: the worker changes how fast a batch is built, never what is
+ * written.
  *
  * The worker holds copies of the entries and index keys for the length of one batch; it
- * wipes them when the batch ends, on success or failure. It is a thread of this process,
- * inside the same boundary as the keys it is given.
+ * wipes them when the batch ends, on success or failure, and says so. It is a thread of
+ * this process, inside the same boundary as the keys it is given.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
