@@ -34,7 +34,10 @@ const nodeEntries = [
  * JavaScript dependencies with it and loads from node_modules only the libsodium builds,
  * which are unpacked too.
  */
-const workerEntries = [{ in: 'electron/core/workers/append-worker.ts', out: 'dist/workers/append-worker.cjs' }];
+const workerEntries = [
+  { in: 'electron/core/workers/append-worker.ts', out: 'dist/workers/append-worker.cjs' },
+  { in: 'electron/core/workers/bundle-worker.ts', out: 'dist/workers/bundle-worker.cjs' },
+];
 const workerExternals = ['libsodium-wrappers-sumo', 'libsodium-sumo', 'sodium-native'];
 
 const buildWorkers = () =>

@@ -5,18 +5,15 @@
  * bytes, then the values' JSON, then the body's schema. Nothing is parsed until the bytes
  * it comes from have been tied to the signed root.
  */
-import { concatBytes, utf8 } from '../bytes';
+import { concatBytes, fromUtf8, utf8 } from '../bytes';
 import { TearlineError, type ErrorCode } from '../errors';
-import { EntryHeaderSchema, type EntryHeader } from '../entry';
+import { EntryHeaderSchema, FIELD_DOMAIN, type EntryHeader } from '../entry';
 import { HASH_LENGTH, type HashFn } from '../merkle';
 import { getPolicy, isEntryKind, isSystemKind, refersToCase, validateBody } from '../domain';
 import type { RawEntry } from './framing';
 import type { InclusionVerifier } from './inclusion';
 import { parseCanonical } from './jcs';
 import type { Problem } from './verdict';
-
-/** The same domain string as shared/entry/commitments.ts (a test keeps the two equal). */
-const FIELD_DOMAIN = utf8('tearline/field/v1\u0000');
 
 export interface CheckedEntry {
   index: number;
@@ -183,6 +180,22 @@ export function checkEntry(raw: RawEntry, ctx: EntryCheckContext, hashes?: Entry
   if (caseProblem) return failure(raw.index, 'E_INVALID_ENTRY', `${header.id}: ${caseProblem}`);
 
   return { entry: { index: raw.index, leaf, header, body, salts, withheld }, problems: [] };
+}
+
+/**
+ * The entry `checkEntry` returned for these bytes on another thread, read again here (a
+ * worker's answer carries no objects): the header and the disclosed values are the JSON of
+ * bytes that passed every check, including being canonical, so plain parsing gives the
+ * same values.
+ */
+export function checkedEntryOf(raw: RawEntry, leaf: Uint8Array, withheld: string[]): CheckedEntry {
+  const body: Record<string, unknown> = {};
+  const salts: Record<string, Uint8Array> = {};
+  for (const f of raw.fields) {
+    body[f.name] = JSON.parse(fromUtf8(f.value));
+    salts[f.name] = f.salt;
+  }
+  return { index: raw.index, leaf, header: JSON.parse(fromUtf8(raw.header)) as EntryHeader, body, salts, withheld };
 }
 
 function caseIdProblem(header: EntryHeader, body: Record<string, unknown>, withheld: readonly string[]): string | undefined {

@@ -14,7 +14,7 @@ import type { HashFn } from '../merkle';
 import type { DisclosedField, EntryHeader } from './entry-header';
 
 export const FIELD_SALT_BYTES = 32;
-const FIELD_DOMAIN = utf8('tearline/field/v1\u0000');
+export const FIELD_DOMAIN = utf8('tearline/field/v1\u0000');
 
 export function commitField(hash: HashFn, name: string, salt: Uint8Array, value: unknown): Uint8Array {
   return commitFieldJson(hash, name, salt, canonicalJson(value));

@@ -1,7 +1,9 @@
 /**
- * Large bundles are hashed on a worker thread (electron/core/crypto/hash-worker.ts). The
- * test bundles are small, so these tests lower the threshold to zero and check that the
- * worker gives the same digests, verdicts and refusals as hashing on the main thread.
+ * Large bundles are hashed, and part of their entries checked, on a worker thread
+ * (electron/core/crypto/hash-worker.ts, workers/bundle-worker.ts). The test bundles are
+ * small, so these tests lower the threshold to zero, set the worker's share of the checks
+ * to none, all or half, and check that the worker gives the same digests, verdicts,
+ * refusals and stored entries as the main thread alone.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +15,8 @@ import { loadSodium, sodium } from '../../electron/core/crypto/sodium';
 import { startHashWorker } from '../../electron/core/crypto/hash-worker';
 import { minisignPrehash } from '../../electron/core/formats/minisign';
 import { parseAgeIdentityFile } from '../../electron/core/formats/age';
-import { exportBundle, importBundle, inspectBundle, loadBundle } from '../../electron/core/bundle';
+import { exportBundle, importBundle, inspectBundle, listImported, loadBundle } from '../../electron/core/bundle';
+import { buildKeyCard } from '../../electron/core/vault/key-card';
 import { VECTOR_DIR, type VectorCase } from '../../scripts/make-bundle-vectors';
 import { tempDir } from '../helpers/tmp';
 import { addCase, newVault, trust } from './fixtures';
@@ -81,19 +84,53 @@ describe('the hashing worker', () => {
     const trustKey = readFileSync(path.join(VECTOR_DIR, expected.signer), 'utf8');
     const identities = parseAgeIdentityFile(readFileSync(path.join(VECTOR_DIR, expected.identity), 'utf8'));
     for (const v of expected.vectors) {
-      const inspect = (hashWorkerFrom: number) =>
+      const inspect = (hashWorkerFrom: number, workerChecks?: number) =>
         inspectBundle(
           { trustKey, identities },
           { path: path.join(VECTOR_DIR, v.file), ...(v.signature ? { signaturePath: path.join(VECTOR_DIR, v.signature) } : {}) },
-          { hashWorkerFrom, ...(v.limits ? { limits: v.limits } : {}) },
+          { hashWorkerFrom, ...(workerChecks === undefined ? {} : { workerChecks }), ...(v.limits ? { limits: v.limits } : {}) },
         );
-      const verdict = await inspect(0);
-      expect(verdict.valid, v.file).toBe(v.valid);
-      if (!v.valid) expect(new Set(verdict.problems.map((p) => p.code)), v.file).toEqual(new Set([v.code]));
       const inline = await inspect(Infinity);
-      expect(verdict.problems, v.file).toEqual(inline.problems);
-      expect(verdict.entries, v.file).toEqual(inline.entries);
+      for (const workerChecks of [0, 1]) {
+        const verdict = await inspect(0, workerChecks);
+        expect(verdict.valid, v.file).toBe(v.valid);
+        if (!v.valid) expect(new Set(verdict.problems.map((p) => p.code)), v.file).toEqual(new Set([v.code]));
+        expect(verdict.problems, v.file).toEqual(inline.problems);
+        expect(verdict.entries, v.file).toEqual(inline.entries);
+        expect(verdict.preview, v.file).toEqual(inline.preview);
+      }
     }
+  });
+
+  it('checks a bundle of many batches the same on either thread, and imports the same entries', async () => {
+    // About 1.3 KB an entry: three batches of the worker's 1 MiB.
+    const big = await newVault(dir, 'Big sender');
+    const { caseId } = addCase(big);
+    big.append(Array.from({ length: 2400 }, (_, i) => ({ kind: 'note', body: { caseId, text: `Note ${i} `.padEnd(900, 'x') } })));
+    const out = file();
+    const size = big.size;
+    await exportBundle(big, { out, selection: { all: true }, singleFile: true });
+    const trustKey = buildKeyCard(big).minisignPublicKey;
+    const inline = await inspectBundle({ trustKey }, out, { hashWorkerFrom: Infinity });
+    expect(inline.valid).toBe(true);
+    expect(inline.entries.count).toBe(size);
+    for (const workerChecks of [0, 0.5, 1, undefined]) {
+      const verdict = await inspectBundle({ trustKey }, out, { hashWorkerFrom: 0, ...(workerChecks === undefined ? {} : { workerChecks }) });
+      expect(verdict).toEqual({ ...inline, digest: verdict.digest });
+      expect(verdict.digest).toBe(inline.digest);
+    }
+    const stored: string[] = [];
+    for (const options of [{ hashWorkerFrom: Infinity }, { hashWorkerFrom: 0, workerChecks: 1 }]) {
+      const to = await newVault(dir, `Big receiver ${stored.length}`);
+      trust(to, big);
+      const result = await importBundle(to, out, { accept: true, ...options });
+      expect(result.verdict.problems).toEqual([]);
+      expect(result.newEntries).toBe(size);
+      stored.push(JSON.stringify(listImported(to).map((e) => [e.index, e.leafHash, e.header, e.body, e.withheld]).sort((a, b) => (a[0] as number) - (b[0] as number))));
+      to.close();
+    }
+    expect(stored[1]).toBe(stored[0]);
+    big.close();
   });
 
   it('records on import the bundle hash that the export recorded', async () => {

@@ -65,12 +65,12 @@ describe('electron-builder.yml', () => {
     expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**', 'dist/renderer/**', '!dist/**/*.map']));
   });
 
-  it('packs the append worker unpacked, needing from node_modules only what is unpacked', () => {
+  it.each(['append-worker', 'bundle-worker'])('packs the %s unpacked, needing from node_modules only what is unpacked', (name) => {
     expect(config.files).toContain('dist/workers/**');
     expect(config.asarUnpack).toContain('dist/workers/**');
     // The worker bundle (built by scripts/build.mjs, which the test command runs first)
     // carries its pure JavaScript dependencies; what it still requires must be unpacked.
-    const bundle = readFileSync(path.join(root, 'dist', 'workers', 'append-worker.cjs'), 'utf8');
+    const bundle = readFileSync(path.join(root, 'dist', 'workers', `${name}.cjs`), 'utf8');
     const required = new Set([...bundle.matchAll(/\brequire(?:Cjs\d*)?\("([^"]+)"\)/g)].map((m) => m[1]!).filter((name) => !name.startsWith('node:') && !name.startsWith('.')));
     for (const name of required) expect(config.asarUnpack, `${name} must be unpacked`).toContain(`node_modules/${name}/**`);
     expect([...required].sort()).toEqual(['libsodium-wrappers-sumo', 'sodium-native']);

@@ -1,44 +1,82 @@
 /**
- * The entries of the second reading, hashed on the hashing worker in batches while this
- * thread checks the batch before: the SHA-256 of every leaf and field commitment (about
- * 1.4 KB an entry, the largest single cost of a check) then runs beside the parsing and
- * schema checks instead of before them.
+ * The entries of the second reading, in batches shared with the bundle worker
+ * (crypto/hash-worker.ts). Each batch goes to the worker either to be hashed (the SHA-256 of
+ * every leaf and field commitment, about 1.3 KB an entry), and is then checked here, or to be
+ * hashed and checked there. The share of batches the worker checks follows the two
+ * threads' speeds on the machine at hand: it grows while this thread finds the worker's
+ * answers ready when it needs them, and shrinks when it has to wait for them.
+ *
+ * Either way the checks are `checkEntry`'s, with the same inputs: an entry's index, the
+ * index before it (the highest of the entries before it, whatever their verdict) and its
+ * bytes; and batches are handed on in bundle order, so the verdict, its problems and their
+ * order do not depend on which thread checked what.
  *
  * Each ENTRY value is copied into a batch (the reader reuses its buffers), described by
- * offsets, and checked only once its hashes are back, in bundle order: the checks, their
- * order and the problems they report are those of `checkEntry` on this thread.
+ * offsets, and a batch returns to the pool once its entries have been handed on (they are
+ * views into it).
  */
 import { readEntryValue, type RawEntry } from '../../../shared/bundle/framing';
 import type { EntryHashes } from '../../../shared/bundle/entry-check';
-import type { BackgroundHasher } from '../crypto/hash-worker';
+import type { BackgroundHasher, EntryOutcome } from '../crypto/hash-worker';
 
 const BATCH_BYTES = 1024 * 1024;
 const HASH = 32;
+/** Batches sent and not yet handed on, at most (besides the one being filled). */
+const IN_FLIGHT = 4;
+/** The worker's share of the checks at the start, and its steps. */
+const START_SHARE = 0.3;
+const SHARE_UP = 0.02;
+const SHARE_DOWN = 0.05;
+/** A wait for the worker's answer longer than this counts as waiting (milliseconds). */
+const WAITED_MS = 1;
 
 interface Batch {
   bytes: Uint8Array;
   used: number;
   desc: number[];
+  spans: number[];
   entries: RawEntry[];
+  /** The highest index before the batch's first entry. */
+  previousIndex: number;
 }
+
+type Answer = { hashes: Uint8Array; outcomes?: EntryOutcome[] };
 
 interface Sent {
   bytes: Uint8Array;
   entries: RawEntry[];
-  hashes: Promise<Uint8Array>;
+  answer: Promise<Answer>;
+}
+
+/** What this thread does with each entry, in bundle order. */
+export interface EntrySink {
+  /** Checks an entry here, with its hashes from the worker. */
+  check(raw: RawEntry, hashes: EntryHashes): void;
+  /** Takes an entry the worker has checked. */
+  checked(raw: RawEntry, outcome: EntryOutcome, leaf: Uint8Array): void;
 }
 
 export class EntryBatches {
-  // Batches live in shared memory, so that the worker reads them where they are; a batch
-  // goes back to the pool once its entries have been checked (they are views into it).
+  // Batches live in shared memory, so that the worker reads them where they are.
   private readonly pool: Uint8Array[] = [];
+  private previousIndex = -1;
   private current: Batch = this.newBatch(BATCH_BYTES);
   private readonly sent: Sent[] = [];
+  private share = START_SHARE;
+  private credit = 0;
 
+  /**
+   * `checkpoint`: the signed size and root the entries are checked against; without it the
+   * worker only hashes. `fixedShare`: the worker's share of the checks, kept as it is.
+   */
   constructor(
     private readonly hasher: BackgroundHasher,
-    private readonly check: (raw: RawEntry, hashes: EntryHashes) => void,
-  ) {}
+    private readonly sink: EntrySink,
+    private readonly checkpoint?: { size: number; root: string },
+    private readonly fixedShare?: number,
+  ) {
+    if (fixedShare !== undefined) this.share = fixedShare;
+  }
 
   /** One framed ENTRY value (valid only during the call). */
   add(value: Uint8Array): void {
@@ -50,6 +88,7 @@ export class EntryBatches {
     batch.used += value.length;
     const raw = readEntryValue(batch.bytes.subarray(base, base + value.length));
     const at = (view: Uint8Array): number => view.byteOffset - batch.bytes.byteOffset;
+    batch.spans.push(base, value.length);
     batch.desc.push(at(raw.header), raw.header.length, raw.fields.length);
     for (const f of raw.fields) {
       // The worker hashes the name's bytes as they stand; they are utf8(name) for every
@@ -58,24 +97,37 @@ export class EntryBatches {
       batch.desc.push(at(f.salt), nameStart, f.name.length, at(f.value), f.value.length);
     }
     batch.entries.push(raw);
+    this.previousIndex = Math.max(this.previousIndex, raw.index);
   }
 
   /**
-   * Checks the batches whose hashes are back, keeping one in flight so that the worker
-   * hashes the next while this thread checks; `all` checks everything added so far.
+   * Hands on the batches whose answers are back, keeping a few in flight so that the
+   * worker always has the next ones while this thread checks; `all` hands on everything
+   * added so far.
    */
   async drain(all: boolean): Promise<void> {
     if (all && this.current.entries.length > 0) this.send();
-    while (this.sent.length > (all ? 0 : 1)) {
-      const { bytes, entries, hashes } = this.sent.shift()!;
-      const out = await hashes;
+    while (this.sent.length > (all ? 0 : IN_FLIGHT)) {
+      const { bytes, entries, answer } = this.sent.shift()!;
+      const asked = performance.now();
+      const { hashes, outcomes } = await answer;
+      if (this.fixedShare === undefined) {
+        const waited = performance.now() - asked > WAITED_MS;
+        this.share = Math.min(1, Math.max(0, this.share + (waited ? -SHARE_DOWN : SHARE_UP)));
+      }
       let r = 0;
-      for (const raw of entries) {
-        const leaf = out.subarray(r, r + HASH);
+      for (let e = 0; e < entries.length; e++) {
+        const raw = entries[e]!;
+        const leaf = hashes.subarray(r, r + HASH);
         r += HASH;
-        const commitments: Uint8Array[] = [];
-        for (let f = 0; f < raw.fields.length; f++, r += HASH) commitments.push(out.subarray(r, r + HASH));
-        this.check(raw, { leaf, commitments });
+        if (outcomes) {
+          r += HASH * raw.fields.length;
+          this.sink.checked(raw, outcomes[e]!, leaf);
+        } else {
+          const commitments: Uint8Array[] = [];
+          for (let f = 0; f < raw.fields.length; f++, r += HASH) commitments.push(hashes.subarray(r, r + HASH));
+          this.sink.check(raw, { leaf, commitments });
+        }
       }
       if (bytes.length === BATCH_BYTES) this.pool.push(bytes);
     }
@@ -88,15 +140,23 @@ export class EntryBatches {
 
   private send(): void {
     const batch = this.current;
-    const hashes = this.hasher.hashEntries(batch.bytes.subarray(0, batch.used), Int32Array.from(batch.desc));
+    const bytes = batch.bytes.subarray(0, batch.used);
+    const desc = Int32Array.from(batch.desc);
+    this.credit += this.share;
+    const toCheck = this.checkpoint !== undefined && this.credit >= 1;
+    if (toCheck) this.credit -= 1;
+    const answer: Promise<Answer> =
+      toCheck
+        ? this.hasher.checkEntries(bytes, desc, Int32Array.from(batch.spans), { ...this.checkpoint!, previousIndex: batch.previousIndex })
+        : this.hasher.hashEntries(bytes, desc).then((hashes) => ({ hashes }));
     // A failure is reported when the batch is drained, not as an unhandled rejection now.
-    hashes.catch(() => undefined);
-    this.sent.push({ bytes: batch.bytes, entries: batch.entries, hashes });
+    answer.catch(() => undefined);
+    this.sent.push({ bytes: batch.bytes, entries: batch.entries, answer });
     this.current = this.newBatch(BATCH_BYTES);
   }
 
   private newBatch(size: number): Batch {
     const bytes = size === BATCH_BYTES && this.pool.length > 0 ? this.pool.pop()! : new Uint8Array(new SharedArrayBuffer(size));
-    return { bytes, used: 0, desc: [], entries: [] };
+    return { bytes, used: 0, desc: [], spans: [], entries: [], previousIndex: this.previousIndex };
   }
 }

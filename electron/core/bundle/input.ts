@@ -58,6 +58,11 @@ export const BACKGROUND_HASH_MIN_BYTES = 4 * 1024 * 1024;
 export interface HashWorkerOption {
   /** A bundle of at least this many bytes is hashed on a worker thread (default BACKGROUND_HASH_MIN_BYTES). */
   hashWorkerFrom?: number;
+  /**
+   * The share of entry batches checked on that worker, from 0 to 1; by default it follows
+   * the two threads' speeds (bundle/entry-batches.ts). Tests set it to 0 or 1.
+   */
+  workerChecks?: number;
 }
 
 export interface LoadOptions extends RunOptions, HashWorkerOption {

@@ -15,9 +15,9 @@ import { DEFAULT_LIMITS, type BundleLimits } from '../../../shared/bundle/format
 import { parseHead, type BundleHead } from '../../../shared/bundle/head';
 import { parseTrustedComment } from '../../../shared/bundle/trusted-comment';
 import { InclusionVerifier } from '../../../shared/bundle/inclusion';
-import { checkEntry, type CheckedEntry, type EntryHashes } from '../../../shared/bundle/entry-check';
+import { checkEntry, checkedEntryOf, type CheckedEntry, type EntryHashes } from '../../../shared/bundle/entry-check';
 import { checkConsistencyProofs, relate, type HeldCheckpoint, type RelationResult } from '../../../shared/bundle/relation';
-import { addProblem, emptyVerdict, PREVIEW_LIMIT, type Verdict } from '../../../shared/bundle/verdict';
+import { addProblem, emptyVerdict, PREVIEW_LIMIT, type Problem, type Verdict } from '../../../shared/bundle/verdict';
 import { summarizeEntry } from '../../../shared/domain';
 import { sha256, sha256Parts } from '../crypto/hash';
 import {
@@ -27,10 +27,10 @@ import {
   verifyMinisign,
   type MinisignSignature,
 } from '../formats/minisign';
-import { secondPass, type LoadedBundle } from './input';
+import { secondPass, type HashWorkerOption, type LoadedBundle } from './input';
 import { EntryBatches } from './entry-batches';
 import { sodium } from '../crypto/sodium';
-import type { HashName } from '../crypto/hash-worker';
+import type { EntryOutcome, HashName } from '../crypto/hash-worker';
 import { ENTRY_BATCH, type RunOptions } from './progress';
 
 /** A key that may have signed the bundle, from the keyring or given by the caller. */
@@ -46,6 +46,13 @@ export interface SignerCandidate {
 }
 
 export type EntryStatus = 'new' | 'known' | 'more-fields';
+
+/** What the verdict counts of an entry that passed. */
+interface EntrySummary {
+  kind: string;
+  caseId: string | null;
+  withheld: string[];
+}
 
 /** What the verifier knows beyond the bundle: its keys and, with a vault, its state. */
 export interface VerifyEnvironment {
@@ -76,7 +83,7 @@ export interface VerificationResult {
   bundleHash?: string;
 }
 
-export interface VerifyOptions extends RunOptions {
+export interface VerifyOptions extends RunOptions, HashWorkerOption {
   /** The limits the bundle was loaded with (the second pass applies them again). */
   limits?: BundleLimits;
   /** Also compute the SHA-256 of B (the import records it). */
@@ -243,40 +250,56 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   const rehash = loaded.inMemory || useBackground ? undefined : createMinisignHasher();
   const s = sodium();
   const sha = options.bundleHash && !useBackground ? s.crypto_hash_sha256_init() : undefined;
-  const checkRaw = (raw: RawEntry, hashes?: EntryHashes): void => {
+  // An entry's verdict, however it was checked: `valid` is what the counts need, and the
+  // entry itself is read (`entryOf`) only where it is needed (the preview, the vault's
+  // status of it, the import), as the worker's answers carry no parsed entries.
+  const take = (raw: RawEntry, problems: readonly Problem[], valid: EntrySummary | undefined, entryOf: () => CheckedEntry): void => {
     if (done === 0) entries.firstIndex = raw.index;
     entries.lastIndex = raw.index;
-    const checked = checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size: head.checkpoint.size, inclusion, previousIndex }, hashes);
     previousIndex = Math.max(previousIndex, raw.index);
-    for (const p of checked.problems) addProblem(verdict, p);
-    const entry = checked.entry;
-    if (entry) {
+    for (const p of problems) addProblem(verdict, p);
+    if (valid) {
       entries.verified++;
-      const kind = entry.header.kind;
+      const kind = valid.kind;
       entries.kinds[kind] = (entries.kinds[kind] ?? 0) + 1;
-      if (entry.header.caseId !== null && cases.size < 10_000) cases.add(entry.header.caseId);
-      for (const f of entry.withheld) entries.withheld[f] = (entries.withheld[f] ?? 0) + 1;
-      const status = env.entryStatus ? env.entryStatus(head.origin, entry) : null;
-      if (status === 'new') countNew++;
-      if (status === 'more-fields') countMore++;
-      if (verdict.preview.length < PREVIEW_LIMIT) {
-        verdict.preview.push({
-          index: entry.index,
-          id: entry.header.id,
-          kind,
-          caseId: entry.header.caseId,
-          ts: entry.header.ts,
-          summary: summarizeEntry(entry.header, entry.body),
-          withheld: entry.withheld,
-          status,
-        });
+      if (valid.caseId !== null && cases.size < 10_000) cases.add(valid.caseId);
+      for (const f of valid.withheld) entries.withheld[f] = (entries.withheld[f] ?? 0) + 1;
+      if (env.entryStatus || options.onEntry || verdict.preview.length < PREVIEW_LIMIT) {
+        const entry = entryOf();
+        const status = env.entryStatus ? env.entryStatus(head.origin, entry) : null;
+        if (status === 'new') countNew++;
+        if (status === 'more-fields') countMore++;
+        if (verdict.preview.length < PREVIEW_LIMIT) {
+          verdict.preview.push({
+            index: entry.index,
+            id: entry.header.id,
+            kind,
+            caseId: entry.header.caseId,
+            ts: entry.header.ts,
+            summary: summarizeEntry(entry.header, entry.body),
+            withheld: entry.withheld,
+            status,
+          });
+        }
+        options.onEntry?.(entry, status, { head, signer, verdict });
       }
-      options.onEntry?.(entry, status, { head, signer, verdict });
     }
     done++;
     if (done % ENTRY_BATCH === 0) options.onProgress?.(done, total, 'entries');
   };
-  const batches = useBackground ? new EntryBatches(background, checkRaw) : undefined;
+  const checkRaw = (raw: RawEntry, hashes?: EntryHashes): void => {
+    const checked = checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size: head.checkpoint.size, inclusion, previousIndex }, hashes);
+    const entry = checked.entry;
+    take(raw, checked.problems, entry && { kind: entry.header.kind, caseId: entry.header.caseId, withheld: entry.withheld }, () => entry!);
+  };
+  const sink = {
+    check: checkRaw,
+    checked: (raw: RawEntry, outcome: EntryOutcome, leaf: Uint8Array): void => {
+      const valid = outcome.kind === undefined ? undefined : { kind: outcome.kind, caseId: outcome.caseId ?? null, withheld: outcome.withheld ?? [] };
+      take(raw, outcome.problems, valid, () => checkedEntryOf(raw, new Uint8Array(leaf), valid!.withheld));
+    },
+  };
+  const batches = useBackground ? new EntryBatches(background, sink, { size: head.checkpoint.size, root: head.checkpoint.root }, options.workerChecks) : undefined;
   try {
     await secondPass(
       loaded,

@@ -86,6 +86,49 @@ export function createBlake2b(outLength: number, key?: Uint8Array): Blake2bHashe
   return hasher;
 }
 
+/** Streaming SHA-256 (a bundle's hash for the import's record), the same as `sha256` of the whole. */
+export function createSha256(): Blake2bHasher {
+  let done = false;
+  const check = (): void => {
+    if (done) throw new Error('SHA-256 hasher used after digest()');
+  };
+  const native = nativeSodium();
+  if (native) {
+    const state = new Uint8Array(native.crypto_hash_sha256_STATEBYTES);
+    native.crypto_hash_sha256_init(state);
+    const hasher: Blake2bHasher = {
+      update(chunk) {
+        check();
+        native.crypto_hash_sha256_update(state, chunk);
+        return hasher;
+      },
+      digest() {
+        check();
+        done = true;
+        const out = new Uint8Array(32);
+        native.crypto_hash_sha256_final(state, out);
+        return out;
+      },
+    };
+    return hasher;
+  }
+  const s = sodium();
+  const state = s.crypto_hash_sha256_init();
+  const hasher: Blake2bHasher = {
+    update(chunk) {
+      check();
+      s.crypto_hash_sha256_update(state, chunk);
+      return hasher;
+    },
+    digest() {
+      check();
+      done = true;
+      return s.crypto_hash_sha256_final(state);
+    },
+  };
+  return hasher;
+}
+
 type RawModule = {
   _malloc(n: number): number;
   _free(p: number): void;

@@ -1,7 +1,8 @@
 /**
  * Worker threads that run libsodium with an instance of their own: the key derivation
- * (whose WebAssembly memory is freed when the worker ends) and the bulk decryption and
- * hashing that run beside the main thread's work.
+ * (whose WebAssembly memory is freed when the worker ends) and the bulk decryption that
+ * runs beside the main thread's work. (The bundle worker, which runs the core's own
+ * checks, is bundled instead: workers/bundle-worker.ts.)
  *
  * A worker's code is plain CommonJS given as text, so it needs no build step of its own:
  * the same code runs from the TypeScript sources (tests), the bundled CLI and the

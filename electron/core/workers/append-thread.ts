@@ -15,11 +15,10 @@
  * wipes them when the batch ends, on success or failure, and says so. It is a thread of
  * this process, inside the same boundary as the keys it is given.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { chunkSpares, keepSpares, type BuiltChunk, type ChunkJob } from '../log/block-chunk';
 import type { FromWorker, ToWorker } from './append-protocol';
+import { workerFile } from './worker-file';
 
 /** Chunks queued at the worker at a time: one it works on, one ready to start. */
 const LOOKAHEAD = 2;
@@ -28,22 +27,9 @@ const AHEAD = LOOKAHEAD + 2;
 /** A worker that says nothing for this long is taken for stopped (a chunk takes well under a second). */
 const SILENCE_MS = 20_000;
 
-const WORKER_FILE = path.join('workers', 'append-worker.cjs');
-
-/**
- * The bundled worker (scripts/build.mjs writes it to dist/workers), found from wherever
- * this code runs: the CLI bundle in dist/, the app's core process in dist/electron/, or the
- * sources under test. In the packaged app it is read from outside the asar archive.
- */
+/** The bundled worker (worker-file.ts). */
 export function appendWorkerFile(): string | undefined {
-  let dir = typeof __dirname === 'string' ? __dirname : process.cwd();
-  for (let up = 0; up < 5; up++, dir = path.dirname(dir)) {
-    for (const candidate of [path.join(dir, WORKER_FILE), path.join(dir, 'dist', WORKER_FILE)]) {
-      const unpacked = candidate.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
-      if (existsSync(unpacked)) return unpacked;
-    }
-  }
-  return undefined;
+  return workerFile('append-worker');
 }
 
 /** A run of chunks for `AppendThread.run`. */

@@ -1,0 +1,48 @@
+/**
+ * The messages between a bundle's verifying thread and its worker (bundle-worker.ts; the
+ * verifying side is crypto/hash-worker.ts).
+ */
+import type { Problem } from '../../../shared/bundle/verdict';
+import type { SodiumBackend } from '../crypto/native-sodium';
+
+export type HashName = 'blake2b-512' | 'sha256';
+
+export interface BundleWorkerData {
+  /** The build the starting thread uses: the worker uses the same one. */
+  sodium: SodiumBackend;
+}
+
+/** What the worker needs of the bundle to check entries: the signed checkpoint's size and root. */
+export interface CheckContext {
+  size: number;
+  root: string;
+  /** The highest index before the batch's first entry, or -1. */
+  previousIndex: number;
+}
+
+/**
+ * One entry checked by the worker: its problems (checkEntry's, in its order), and for an
+ * entry that passed, what the verdict counts without parsing the entry again.
+ */
+export interface EntryOutcome {
+  problems: Problem[];
+  kind?: string;
+  caseId?: string | null;
+  withheld?: string[];
+}
+
+export type ToBundleWorker =
+  | { type: 'begin'; names: HashName[] }
+  | { type: 'update'; buffer: SharedArrayBuffer; length: number }
+  | { type: 'finish' }
+  | { type: 'entries'; id: number; bytes: Uint8Array; desc: Int32Array }
+  /** `spans`: each entry's value as (start, length) in `bytes`; `desc` as for 'entries'. */
+  | { type: 'check'; id: number; bytes: Uint8Array; desc: Int32Array; spans: Int32Array; context: CheckContext };
+
+export type FromBundleWorker =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | { type: 'done'; buffer: SharedArrayBuffer }
+  | { type: 'hashed'; id: number; hashes: Uint8Array }
+  | { type: 'checked'; id: number; hashes: Uint8Array; outcomes: EntryOutcome[] }
+  | { type: 'digests'; digests: Uint8Array[] };

@@ -1,0 +1,85 @@
+/**
+ * The second thread of a large bundle's verification (crypto/hash-worker.ts starts it):
+ * it hashes the bundle's bytes as they are read (BLAKE2b-512 for the signature, SHA-256 for
+ * an import's record), hashes batches of entries (their leaves and field commitments), and
+ * checks whole batches of entries when the verifying thread gives it some
+ * (bundle/entry-batches.ts decides which).
+ *
+ * It checks with the very code the verifying thread uses (shared/bundle/entry-check.ts),
+ * so the build bundles it (dist/workers/bundle-worker.cjs). It holds no key: a bundle's
+ * bytes are all it is given, after their signature has been verified.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { fromHex } from '../../../shared/bytes';
+import { checkEntry, type EntryHashes } from '../../../shared/bundle/entry-check';
+import { readEntryValue } from '../../../shared/bundle/framing';
+import { InclusionVerifier } from '../../../shared/bundle/inclusion';
+import { createEntryHasher, type EntryHasher } from '../crypto/entry-hasher';
+import { createBlake2b, createSha256, sha256, sha256Parts, type Blake2bHasher } from '../crypto/hash';
+import { loadSodium } from '../crypto/sodium';
+import type { BundleWorkerData, EntryOutcome, FromBundleWorker, HashName, ToBundleWorker } from './bundle-protocol';
+
+const port = parentPort!;
+const data = workerData as BundleWorkerData;
+// The same build as the starting thread (native-sodium.ts reads this at its first use).
+if (data.sodium === 'wasm') process.env.TEARLINE_SODIUM = 'wasm';
+
+function send(message: FromBundleWorker): void {
+  port.postMessage(message);
+}
+
+const HASH = 32;
+
+/** Checks a batch with a verifier kept from batch to batch of the same checkpoint (it remembers the last path). */
+let inclusion: { key: string; verifier: InclusionVerifier } | undefined;
+
+function checkBatch(hashEntries: EntryHasher, m: Extract<ToBundleWorker, { type: 'check' }>): { hashes: Uint8Array; outcomes: EntryOutcome[] } {
+  const { size, root, previousIndex: before } = m.context;
+  const key = `${size}:${root}`;
+  if (inclusion?.key !== key) inclusion = { key, verifier: new InclusionVerifier(sha256, size, fromHex(root)) };
+  const hashes = hashEntries(m.bytes, m.desc);
+  const outcomes: EntryOutcome[] = [];
+  let previousIndex = before;
+  let r = 0;
+  for (let s = 0; s < m.spans.length; s += 2) {
+    const raw = readEntryValue(m.bytes.subarray(m.spans[s]!, m.spans[s]! + m.spans[s + 1]!));
+    const given: EntryHashes = { leaf: hashes.subarray(r, r + HASH), commitments: [] };
+    r += HASH;
+    for (let f = 0; f < raw.fields.length; f++, r += HASH) (given.commitments as Uint8Array[]).push(hashes.subarray(r, r + HASH));
+    const checked = checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size, inclusion: inclusion.verifier, previousIndex }, given);
+    previousIndex = Math.max(previousIndex, raw.index);
+    const entry = checked.entry;
+    outcomes.push(entry ? { problems: checked.problems, kind: entry.header.kind, caseId: entry.header.caseId, withheld: entry.withheld } : { problems: checked.problems });
+  }
+  return { hashes, outcomes };
+}
+
+function serve(): void {
+  const hashEntries = createEntryHasher();
+  let streams: { name: HashName; hasher: Blake2bHasher }[] = [];
+  let copy = new Uint8Array(0);
+  port.on('message', (m: ToBundleWorker) => {
+    if (m.type === 'begin') {
+      streams = m.names.map((name) => ({ name, hasher: name === 'sha256' ? createSha256() : createBlake2b(64) }));
+    } else if (m.type === 'update') {
+      // Out of the shared block into one reused buffer: the native BLAKE2b refuses shared
+      // memory, and would otherwise be given a new copy of every block.
+      if (copy.length < m.length) copy = new Uint8Array(m.length);
+      copy.set(new Uint8Array(m.buffer, 0, m.length));
+      const bytes = copy.subarray(0, m.length);
+      for (const s of streams) s.hasher.update(bytes);
+      send({ type: 'done', buffer: m.buffer });
+    } else if (m.type === 'entries') {
+      send({ type: 'hashed', id: m.id, hashes: hashEntries(m.bytes, m.desc) });
+    } else if (m.type === 'check') {
+      send({ type: 'checked', id: m.id, ...checkBatch(hashEntries, m) });
+    } else if (m.type === 'finish') {
+      const digests = streams.map((s) => s.hasher.digest());
+      streams = [];
+      send({ type: 'digests', digests });
+    }
+  });
+  send({ type: 'ready' });
+}
+
+loadSodium().then(serve, (error: unknown) => send({ type: 'failed', message: `libsodium did not load: ${String(error)}` }));
