@@ -37,8 +37,28 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return utf8(canonicalText(value));
 }
 
-/** Parses UTF-8 JSON that must be exactly in canonical form; undefined otherwise. */
+/**
+ * Parses UTF-8 JSON that must be exactly in canonical form; undefined otherwise.
+ *
+ * The rule is the reference's (`parseCanonicalByRewriting`): the bytes are canonical when
+ * writing their value again gives them back. Writing every header and value again is the
+ * costliest part of that check, though, so bytes in the plainest canonical form are
+ * recognised by one pass over them instead (`isPlainCanonical`), and only the rest is
+ * written again. The fast pass only ever says "certainly canonical"; anything it is not
+ * sure of goes to the reference, which a property test holds it to.
+ */
 export function parseCanonical(bytes: Uint8Array): { value: unknown } | undefined {
+  if (!isPlainCanonical(bytes)) return parseCanonicalByRewriting(bytes);
+  try {
+    // Invalid UTF-8 is refused here (the decoder is fatal); the grammar has done the rest.
+    return { value: JSON.parse(fromUtf8(bytes)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The reference rule: parse, write again canonically, compare. */
+export function parseCanonicalByRewriting(bytes: Uint8Array): { value: unknown } | undefined {
   // The decoder drops a leading byte-order mark, which canonical JSON never has.
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
   let text: string;
@@ -53,5 +73,162 @@ export function parseCanonical(bytes: Uint8Array): { value: unknown } | undefine
     return canonicalText(value) === text ? { value } : undefined;
   } catch {
     return undefined;
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const MAX_PLAIN_DIGITS = 15;
+const MAX_PLAIN_DEPTH = 64;
+
+/**
+ * True only when `bytes` are, given that they are valid UTF-8, the canonical text of their
+ * own value, recognised by this grammar (no whitespace anywhere outside strings):
+ *
+ *   value   = object / array / string / integer / "true" / "false" / "null"
+ *   object  = "{" [ key ":" value *( "," key ":" value ) ] "}"   keys strictly increasing
+ *   key     = '"' *( %x20-21 / %x23-5B / %x5D-7E ) '"'          printable ASCII, no escape
+ *   string  = '"' *( %x20-21 / %x23-5B / %x5D-FF / "\" ( '"' / "\" / "b" / "f" / "n" / "r" / "t" ) ) '"'
+ *   integer = [ "-" ] ( "0" / %x31-39 *14DIGIT ), except "-0"
+ *
+ * Why each is canonical: the engine writes a string's characters as they are except '"',
+ * '\' and the controls, which it escapes exactly with these short forms (controls without
+ * one take \u00xx, refused here like every \u escape); valid UTF-8 holds no lone
+ * surrogate, the one other thing it escapes. An integer of at most 15 digits is exact and
+ * written back digit for digit. Keys of printable ASCII compare byte by byte as they do by
+ * UTF-16 code units, which is canonical order. False means "not sure": the caller asks the
+ * reference.
+ */
+export function isPlainCanonical(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  let i = 0;
+  // Per open container: 1 for an array, 2 for an object; for objects the previous key's range.
+  const kinds: number[] = [];
+  const keyStart: number[] = [];
+  const keyEnd: number[] = [];
+
+  // Scans a string from its opening quote; returns the index after its closing quote, or -1.
+  const string = (at: number): number => {
+    let j = at + 1;
+    for (;;) {
+      if (j >= n) return -1;
+      const c = bytes[j]!;
+      if (c === QUOTE) return j + 1;
+      if (c === BACKSLASH) {
+        const e = bytes[j + 1];
+        if (e !== QUOTE && e !== BACKSLASH && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) return -1;
+        j += 2;
+      } else {
+        if (c < 0x20) return -1;
+        j++;
+      }
+    }
+  };
+  // A key: printable ASCII without escapes, so that bytes compare as UTF-16 code units do.
+  const key = (at: number): number => {
+    for (let j = at + 1; j < n; j++) {
+      const c = bytes[j]!;
+      if (c === QUOTE) return j + 1;
+      if (c < 0x20 || c > 0x7e || c === BACKSLASH) return -1;
+    }
+    return -1;
+  };
+  // Whether the key bytes [a, b) sort strictly after [c, d).
+  const after = (a: number, b: number, c: number, d: number): boolean => {
+    const la = b - a;
+    const lc = d - c;
+    const m = la < lc ? la : lc;
+    for (let k = 0; k < m; k++) {
+      const x = bytes[a + k]!;
+      const y = bytes[c + k]!;
+      if (x !== y) return x > y;
+    }
+    return la > lc;
+  };
+  const literal = (at: number, word: string): number => {
+    for (let k = 0; k < word.length; k++) if (bytes[at + k] !== word.charCodeAt(k)) return -1;
+    return at + word.length;
+  };
+
+  for (;;) {
+    // A value at i.
+    if (i >= n) return false;
+    const c = bytes[i]!;
+    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (kinds.length >= MAX_PLAIN_DEPTH) return false;
+      const object = c === 0x7b;
+      i++;
+      if (bytes[i] === (object ? 0x7d : 0x5d)) {
+        i++;
+      } else {
+        kinds.push(object ? 2 : 1);
+        if (object) {
+          if (bytes[i] !== QUOTE) return false;
+          const end = key(i);
+          if (end < 0 || bytes[end] !== 0x3a /* : */) return false;
+          keyStart.push(i + 1);
+          keyEnd.push(end - 1);
+          i = end + 1;
+        }
+        continue;
+      }
+    } else if (c === QUOTE) {
+      i = string(i);
+      if (i < 0) return false;
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      let j = c === 0x2d ? i + 1 : i;
+      const first = bytes[j];
+      if (first === 0x30) {
+        if (c === 0x2d) return false;
+        j++;
+      } else if (first !== undefined && first >= 0x31 && first <= 0x39) {
+        const start = j;
+        while (j < n && bytes[j]! >= 0x30 && bytes[j]! <= 0x39) j++;
+        if (j - start > MAX_PLAIN_DIGITS) return false;
+      } else {
+        return false;
+      }
+      // A fraction or an exponent is not this grammar's.
+      if (bytes[j] === 0x2e || bytes[j] === 0x65 || bytes[j] === 0x45 || (bytes[j]! >= 0x30 && bytes[j]! <= 0x39)) return false;
+      i = j;
+    } else if (c === 0x74) {
+      i = literal(i, 'true');
+    } else if (c === 0x66) {
+      i = literal(i, 'false');
+    } else if (c === 0x6e) {
+      i = literal(i, 'null');
+    } else {
+      return false;
+    }
+    if (i < 0) return false;
+
+    // After a value: close containers, or go on to the next element.
+    for (;;) {
+      const depth = kinds.length;
+      if (depth === 0) return i === n;
+      const object = kinds[depth - 1] === 2;
+      const b = bytes[i];
+      if (b === 0x2c /* , */) {
+        i++;
+        if (object) {
+          if (bytes[i] !== QUOTE) return false;
+          const end = key(i);
+          if (end < 0 || bytes[end] !== 0x3a) return false;
+          const k = keyStart.length - 1;
+          if (!after(i + 1, end - 1, keyStart[k]!, keyEnd[k]!)) return false;
+          keyStart[k] = i + 1;
+          keyEnd[k] = end - 1;
+          i = end + 1;
+        }
+        break;
+      }
+      if (b !== (object ? 0x7d : 0x5d)) return false;
+      i++;
+      kinds.pop();
+      if (object) {
+        keyStart.pop();
+        keyEnd.pop();
+      }
+    }
   }
 }

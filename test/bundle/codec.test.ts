@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, canonicalJsonBytes } from '../../shared/canonical-json';
-import { canonicalText, parseCanonical } from '../../shared/bundle/jcs';
+import { canonicalText, isPlainCanonical, parseCanonical, parseCanonicalByRewriting } from '../../shared/bundle/jcs';
 import { concatBytes, fromHex, toHex, utf8 } from '../../shared/bytes';
 import { commitField } from '../../shared/entry';
 import { MerkleTree, verifyInclusion } from '../../shared/merkle';
@@ -229,6 +229,66 @@ describe('canonical JSON on the hot path', () => {
     expect(parseCanonical(utf8('1.0'))).toBeUndefined();
     expect(parseCanonical(utf8('"\\u0041"'))).toBeUndefined();
     expect(parseCanonical(utf8('\uFEFF{"a":1}'))).toBeUndefined();
+  });
+
+  // The one-pass recogniser only ever answers "canonical" where rewriting would.
+  const same = (bytes: Uint8Array): void => {
+    const reference = parseCanonicalByRewriting(bytes);
+    if (isPlainCanonical(bytes)) {
+      let utf8Valid = true;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        utf8Valid = false;
+      }
+      if (utf8Valid) expect(reference, new TextDecoder().decode(bytes)).toBeDefined();
+    }
+    expect(parseCanonical(bytes)).toEqual(reference);
+  };
+
+  it('recognises plain canonical text in one pass, exactly as rewriting does', () => {
+    const plain = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom(null, true, false, 0, -1, 7, 123456789012345, -999999999999999),
+        fc.integer(),
+        fc.string({ unit: 'binary' }),
+        fc.string({ unit: fc.constantFrom('a', 'Z', '"', '\\', '\n', '\t', '\b', '\f', '\r', '\u0001', '\u007f', '/', 'é', '\u2028', '😀', '\ud800') }),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('10', '2', '01', '__proto__', 'é', 'a\u0000')), tie('value'), { maxKeys: 5 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(plain, (input) => {
+        const value = JSON.parse(JSON.stringify(input)) as unknown;
+        const text = canonicalJson(value);
+        same(utf8(text));
+        expect(parseCanonical(utf8(text))).toEqual({ value });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses, or sends to the reference, every changed byte of canonical text', () => {
+    const mutation = fc.record({
+      value: fc.jsonValue({ maxDepth: 3 }),
+      at: fc.nat(),
+      op: fc.constantFrom('replace', 'insert', 'delete'),
+      byte: fc.oneof(fc.constantFrom(0x20, 0x22, 0x2c, 0x2d, 0x2e, 0x30, 0x31, 0x3a, 0x45, 0x5b, 0x5c, 0x5d, 0x65, 0x7b, 0x7d, 0x75, 0x2f, 0x0a, 0xc3, 0xff, 0xef), fc.integer({ min: 0, max: 255 })),
+    });
+    fc.assert(
+      fc.property(mutation, ({ value, at, op, byte }) => {
+        const bytes = utf8(canonicalJson(JSON.parse(JSON.stringify(value)) as unknown));
+        const p = bytes.length === 0 ? 0 : at % (bytes.length + (op === 'insert' ? 1 : 0));
+        const out = op === 'replace' ? Uint8Array.from(bytes, (b, i) => (i === p ? byte : b)) : op === 'insert' ? concatBytes(bytes.subarray(0, p), Uint8Array.of(byte), bytes.subarray(p)) : concatBytes(bytes.subarray(0, p), bytes.subarray(p + 1));
+        same(out);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const text of ['-0', '01', '1e3', '1E3', '0.5', '-0.5', '1234567890123456', '{"b":1,"a":2}', '{"a":1,"a":1}', '{"a" :1}', '[1,]', '[,1]', '{"a":1,}', '"\\/"', '"\\u00e9"', 'tru', 'nulll', '[]]', '{"a":[}', '"a', '"\t"', ' 1', '1 ']) {
+      same(utf8(text));
+    }
+    expect(isPlainCanonical(utf8('{"a":[1,"x\\n",{"b":null}],"b":true}'))).toBe(true);
   });
 });
 
