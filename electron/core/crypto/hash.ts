@@ -36,97 +36,85 @@ export function blake2b(data: Uint8Array, outLength = 32, key?: Uint8Array): Uin
   return sodium().crypto_generichash(outLength, data, key ?? null);
 }
 
-export interface Blake2bHasher {
-  update(chunk: Uint8Array): Blake2bHasher;
+/** A streaming hash. */
+export interface StreamHasher {
+  update(chunk: Uint8Array): StreamHasher;
   /** The digest; the hasher cannot be used after it. */
   digest(): Uint8Array;
 }
 
-/** Streaming BLAKE2b (minisign's prehash of a large file), the same as `blake2b` of the whole. */
-export function createBlake2b(outLength: number, key?: Uint8Array): Blake2bHasher {
+export type Blake2bHasher = StreamHasher;
+
+/** A hasher from its steps, refusing to be used after its digest (the state is gone by then). */
+function streamHasher(name: string, update: (chunk: Uint8Array) => void, final: () => Uint8Array): StreamHasher {
   let done = false;
   const check = (): void => {
-    if (done) throw new Error('BLAKE2b hasher used after digest()');
+    if (done) throw new Error(`${name} hasher used after digest()`);
   };
+  const hasher: StreamHasher = {
+    update(chunk) {
+      check();
+      update(chunk);
+      return hasher;
+    },
+    digest() {
+      check();
+      done = true;
+      return final();
+    },
+  };
+  return hasher;
+}
+
+/** Streaming BLAKE2b (minisign's prehash of a large file), the same as `blake2b` of the whole. */
+export function createBlake2b(outLength: number, key?: Uint8Array): StreamHasher {
   const native = nativeSodium();
   if (native) {
     const state = new Uint8Array(native.crypto_generichash_STATEBYTES);
     native.crypto_generichash_init(state, key ? unshared(key) : null, outLength);
-    const hasher: Blake2bHasher = {
-      update(chunk) {
-        check();
-        native.crypto_generichash_update(state, unshared(chunk));
-        return hasher;
-      },
-      digest() {
-        check();
-        done = true;
+    return streamHasher(
+      'BLAKE2b',
+      (chunk) => native.crypto_generichash_update(state, unshared(chunk)),
+      () => {
         const out = new Uint8Array(outLength);
         native.crypto_generichash_final(state, out);
         state.fill(0);
         return out;
       },
-    };
-    return hasher;
+    );
   }
   const s = sodium();
   const state = s.crypto_generichash_init(key ?? null, outLength);
-  const hasher: Blake2bHasher = {
-    update(chunk) {
-      check();
-      s.crypto_generichash_update(state, chunk);
-      return hasher;
-    },
-    digest() {
-      check();
-      done = true;
-      return s.crypto_generichash_final(state, outLength);
-    },
-  };
-  return hasher;
+  return streamHasher(
+    'BLAKE2b',
+    (chunk) => s.crypto_generichash_update(state, chunk),
+    () => s.crypto_generichash_final(state, outLength),
+  );
 }
 
 /** Streaming SHA-256 (a bundle's hash for the import's record), the same as `sha256` of the whole. */
-export function createSha256(): Blake2bHasher {
-  let done = false;
-  const check = (): void => {
-    if (done) throw new Error('SHA-256 hasher used after digest()');
-  };
+export function createSha256(): StreamHasher {
   const native = nativeSodium();
   if (native) {
     const state = new Uint8Array(native.crypto_hash_sha256_STATEBYTES);
     native.crypto_hash_sha256_init(state);
-    const hasher: Blake2bHasher = {
-      update(chunk) {
-        check();
-        native.crypto_hash_sha256_update(state, chunk);
-        return hasher;
-      },
-      digest() {
-        check();
-        done = true;
+    return streamHasher(
+      'SHA-256',
+      (chunk) => native.crypto_hash_sha256_update(state, chunk),
+      () => {
         const out = new Uint8Array(32);
         native.crypto_hash_sha256_final(state, out);
         return out;
       },
-    };
-    return hasher;
+    );
   }
   const s = sodium();
   const state = s.crypto_hash_sha256_init();
-  const hasher: Blake2bHasher = {
-    update(chunk) {
-      check();
-      s.crypto_hash_sha256_update(state, chunk);
-      return hasher;
-    },
-    digest() {
-      check();
-      done = true;
-      return s.crypto_hash_sha256_final(state);
-    },
-  };
-  return hasher;
+  return streamHasher(
+    'SHA-256',
+    (chunk) => s.crypto_hash_sha256_update(state, chunk),
+    () => s.crypto_hash_sha256_final(state),
+  );
 }
 
 type RawModule = {

@@ -15,7 +15,7 @@ import { checkEntry, type EntryHashes } from '../../../shared/bundle/entry-check
 import { readEntryValue } from '../../../shared/bundle/framing';
 import { InclusionVerifier } from '../../../shared/bundle/inclusion';
 import { createEntryHasher, type EntryHasher } from '../crypto/entry-hasher';
-import { createBlake2b, createSha256, sha256, sha256Parts, type Blake2bHasher } from '../crypto/hash';
+import { createBlake2b, createSha256, sha256, sha256Parts, type StreamHasher } from '../crypto/hash';
 import { loadSodium } from '../crypto/sodium';
 import type { BundleWorkerData, EntryOutcome, FromBundleWorker, HashName, ToBundleWorker } from './bundle-protocol';
 
@@ -56,7 +56,7 @@ function checkBatch(hashEntries: EntryHasher, m: Extract<ToBundleWorker, { type:
 
 function serve(): void {
   const hashEntries = createEntryHasher();
-  let streams: { name: HashName; hasher: Blake2bHasher }[] = [];
+  let streams: { name: HashName; hasher: StreamHasher }[] = [];
   let copy = new Uint8Array(0);
   port.on('message', (m: ToBundleWorker) => {
     if (m.type === 'begin') {
