@@ -2,9 +2,10 @@
  * The entries of the second reading, in batches shared with the bundle worker
  * (crypto/hash-worker.ts). Each batch goes to the worker either to be hashed (the SHA-256 of
  * every leaf and field commitment, about 1.3 KB an entry), and is then checked here, or to be
- * hashed and checked there. The share of batches the worker checks follows the two
- * threads' speeds on the machine at hand: it grows while this thread finds the worker's
- * answers ready when it needs them, and shrinks when it has to wait for them.
+ * hashed and checked there. The share of batches the worker checks is the one that gives
+ * the two threads the same work, from what each has taken so far per batch: this thread
+ * its reading, framing and taking of answers, and its checks; the worker its hashing
+ * (entries, and the bytes for the signature) and its checks, as its answers report them.
  *
  * Either way the checks are `checkEntry`'s, with the same inputs: an entry's index, the
  * index before it (the highest of the entries before it, whatever their verdict) and its
@@ -23,12 +24,8 @@ const BATCH_BYTES = 1024 * 1024;
 const HASH = 32;
 /** Batches sent and not yet handed on, at most (besides the one being filled). */
 const IN_FLIGHT = 4;
-/** The worker's share of the checks at the start, and its steps. */
+/** The worker's share of the checks until both threads have checked a batch. */
 const START_SHARE = 0.3;
-const SHARE_UP = 0.02;
-const SHARE_DOWN = 0.05;
-/** A wait for the worker's answer longer than this counts as waiting (milliseconds). */
-const WAITED_MS = 1;
 
 interface Batch {
   bytes: Uint8Array;
@@ -40,7 +37,7 @@ interface Batch {
   previousIndex: number;
 }
 
-type Answer = { hashes: Uint8Array; outcomes?: EntryOutcome[] };
+type Answer = { hashes: Uint8Array; hashMs: number; outcomes?: EntryOutcome[]; checkMs?: number };
 
 interface Sent {
   bytes: Uint8Array;
@@ -64,6 +61,12 @@ export class EntryBatches {
   private readonly sent: Sent[] = [];
   private share = START_SHARE;
   private credit = 0;
+  /** What each thread has spent so far (milliseconds), and on how many batches. */
+  private readonly spent = { mainFixed: 0, mainCheck: 0, mainChecked: 0, workerFixed: 0, workerCheck: 0, workerChecked: 0, batches: 0 };
+  private mark: number | undefined;
+  /** Time since the mark that this thread waited rather than worked. */
+  private idle = 0;
+  private streamSeen: number;
 
   /**
    * `checkpoint`: the signed size and root the entries are checked against; without it the
@@ -76,10 +79,12 @@ export class EntryBatches {
     private readonly fixedShare?: number,
   ) {
     if (fixedShare !== undefined) this.share = fixedShare;
+    this.streamSeen = hasher.streamMs;
   }
 
   /** One framed ENTRY value (valid only during the call). */
   add(value: Uint8Array): void {
+    this.mark ??= performance.now();
     if (this.current.used + value.length > this.current.bytes.length && this.current.entries.length > 0) this.send();
     if (value.length > this.current.bytes.length) this.current = this.newBatch(value.length);
     const batch = this.current;
@@ -101,20 +106,21 @@ export class EntryBatches {
   }
 
   /**
-   * Hands on the batches whose answers are back, keeping a few in flight so that the
-   * worker always has the next ones while this thread checks; `all` hands on everything
-   * added so far.
+   * Waits for the worker to catch up with the reading, then hands on the batches whose
+   * answers are back, keeping a few in flight so that the worker always has the next ones
+   * while this thread checks; `all` hands on everything added so far.
    */
   async drain(all: boolean): Promise<void> {
+    // The reading waits while the worker has too much of it left to hash (not this thread's work).
+    const settling = performance.now();
+    await this.hasher.settle();
+    this.idle += performance.now() - settling;
     if (all && this.current.entries.length > 0) this.send();
     while (this.sent.length > (all ? 0 : IN_FLIGHT)) {
       const { bytes, entries, answer } = this.sent.shift()!;
       const asked = performance.now();
-      const { hashes, outcomes } = await answer;
-      if (this.fixedShare === undefined) {
-        const waited = performance.now() - asked > WAITED_MS;
-        this.share = Math.min(1, Math.max(0, this.share + (waited ? -SHARE_DOWN : SHARE_UP)));
-      }
+      const { hashes, outcomes, hashMs, checkMs } = await answer;
+      const taking = performance.now();
       let r = 0;
       for (let e = 0; e < entries.length; e++) {
         const raw = entries[e]!;
@@ -130,7 +136,40 @@ export class EntryBatches {
         }
       }
       if (bytes.length === BATCH_BYTES) this.pool.push(bytes);
+      this.account(asked, taking, hashMs, outcomes ? checkMs : undefined);
     }
+  }
+
+  /**
+   * Adds one handed-on batch to what each thread has spent, and sets the worker's share:
+   * with f and c this thread's fixed and checking time per batch, and g and d the
+   * worker's, f + (1 - share) c = g + share d.
+   */
+  private account(asked: number, taking: number, hashMs: number, workerCheckMs: number | undefined): void {
+    const now = performance.now();
+    const spent = this.spent;
+    const sinceMark = asked - (this.mark ?? asked) - this.idle;
+    this.mark = now;
+    this.idle = 0;
+    spent.batches++;
+    if (workerCheckMs === undefined) {
+      spent.mainFixed += sinceMark;
+      spent.mainCheck += now - taking;
+      spent.mainChecked++;
+    } else {
+      spent.mainFixed += sinceMark + (now - taking);
+      spent.workerCheck += workerCheckMs;
+      spent.workerChecked++;
+    }
+    const stream = this.hasher.streamMs;
+    spent.workerFixed += hashMs + (stream - this.streamSeen);
+    this.streamSeen = stream;
+    if (this.fixedShare !== undefined || spent.mainChecked === 0 || spent.workerChecked === 0) return;
+    const f = spent.mainFixed / spent.batches;
+    const c = spent.mainCheck / spent.mainChecked;
+    const g = spent.workerFixed / spent.batches;
+    const d = spent.workerCheck / spent.workerChecked;
+    this.share = Math.min(1, Math.max(0, (f + c - g) / (c + d)));
   }
 
   /** Whether a full batch is waiting for its check. */
@@ -148,7 +187,7 @@ export class EntryBatches {
     const answer: Promise<Answer> =
       toCheck
         ? this.hasher.checkEntries(bytes, desc, Int32Array.from(batch.spans), { ...this.checkpoint!, previousIndex: batch.previousIndex })
-        : this.hasher.hashEntries(bytes, desc).then((hashes) => ({ hashes }));
+        : this.hasher.hashBatch(bytes, desc);
     // A failure is reported when the batch is drained, not as an unhandled rejection now.
     answer.catch(() => undefined);
     this.sent.push({ bytes: batch.bytes, entries: batch.entries, answer });

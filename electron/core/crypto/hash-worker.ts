@@ -34,13 +34,20 @@ export interface BackgroundHasher {
    * crypto/entry-hasher.ts): per entry, H(0x00 ‖ header), then each field's commitment.
    */
   hashEntries(bytes: Uint8Array, desc: Int32Array): Promise<Uint8Array>;
+  /** The same, with the worker's time on it (milliseconds). */
+  hashBatch(bytes: Uint8Array, desc: Int32Array): Promise<{ hashes: Uint8Array; hashMs: number }>;
   /**
    * The same hashes, and each entry checked there as `checkEntry` checks it; `spans` gives
-   * each entry's ENTRY value as (start, length) in `bytes`.
+   * each entry's ENTRY value as (start, length) in `bytes`. With the worker's time on each.
    */
-  checkEntries(bytes: Uint8Array, desc: Int32Array, spans: Int32Array, context: CheckContext): Promise<{ hashes: Uint8Array; outcomes: EntryOutcome[] }>;
-  /** Whether the worker has anything left to do of what it was given (hashes or checks). */
-  readonly busy: boolean;
+  checkEntries(
+    bytes: Uint8Array,
+    desc: Int32Array,
+    spans: Int32Array,
+    context: CheckContext,
+  ): Promise<{ hashes: Uint8Array; outcomes: EntryOutcome[]; hashMs: number; checkMs: number }>;
+  /** The worker's time so far on the streams given with `update` (milliseconds). */
+  readonly streamMs: number;
   /** The digests of what was given since `begin`, in the order of its names. */
   finish(): Promise<Uint8Array[]>;
   /** Ends the worker. */
@@ -92,11 +99,13 @@ class WorkerHasher implements BackgroundHasher {
   private result: ((digests: Uint8Array[]) => void) | undefined;
   private closed = false;
   private nextId = 0;
+  private streamTime = 0;
   private readonly pendingEntries = new Map<number, (answer: FromBundleWorker | undefined) => void>();
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (m: FromBundleWorker) => {
       if (m.type === 'done') {
+        this.streamTime += m.ms;
         this.inFlight--;
         this.free.push(m.buffer);
         this.wake();
@@ -120,8 +129,8 @@ class WorkerHasher implements BackgroundHasher {
     });
   }
 
-  get busy(): boolean {
-    return this.inFlight > 0 || this.pendingEntries.size > 0;
+  get streamMs(): number {
+    return this.streamTime;
   }
 
   update(bytes: Uint8Array): void {
@@ -151,15 +160,24 @@ class WorkerHasher implements BackgroundHasher {
   }
 
   async hashEntries(bytes: Uint8Array, desc: Int32Array): Promise<Uint8Array> {
-    const answer = await this.ask((id) => ({ type: 'entries', id, bytes, desc }));
-    if (answer.type !== 'hashed') throw new Error('the hashing worker answered out of turn');
-    return answer.hashes;
+    return (await this.hashBatch(bytes, desc)).hashes;
   }
 
-  async checkEntries(bytes: Uint8Array, desc: Int32Array, spans: Int32Array, context: CheckContext): Promise<{ hashes: Uint8Array; outcomes: EntryOutcome[] }> {
+  async hashBatch(bytes: Uint8Array, desc: Int32Array): Promise<{ hashes: Uint8Array; hashMs: number }> {
+    const answer = await this.ask((id) => ({ type: 'entries', id, bytes, desc }));
+    if (answer.type !== 'hashed') throw new Error('the hashing worker answered out of turn');
+    return { hashes: answer.hashes, hashMs: answer.hashMs };
+  }
+
+  async checkEntries(
+    bytes: Uint8Array,
+    desc: Int32Array,
+    spans: Int32Array,
+    context: CheckContext,
+  ): Promise<{ hashes: Uint8Array; outcomes: EntryOutcome[]; hashMs: number; checkMs: number }> {
     const answer = await this.ask((id) => ({ type: 'check', id, bytes, desc, spans, context }));
     if (answer.type !== 'checked') throw new Error('the hashing worker answered out of turn');
-    return { hashes: answer.hashes, outcomes: answer.outcomes };
+    return { hashes: answer.hashes, outcomes: answer.outcomes, hashMs: answer.hashMs, checkMs: answer.checkMs };
   }
 
   private async ask(message: (id: number) => ToBundleWorker): Promise<FromBundleWorker> {

@@ -39,10 +39,14 @@ export type ToBundleWorker =
   /** `spans`: each entry's value as (start, length) in `bytes`; `desc` as for 'entries'. */
   | { type: 'check'; id: number; bytes: Uint8Array; desc: Int32Array; spans: Int32Array; context: CheckContext };
 
+/**
+ * Answers carry the worker's time on the request (milliseconds), from which the verifying
+ * thread decides how many batches to give it to check.
+ */
 export type FromBundleWorker =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
-  | { type: 'done'; buffer: SharedArrayBuffer }
-  | { type: 'hashed'; id: number; hashes: Uint8Array }
-  | { type: 'checked'; id: number; hashes: Uint8Array; outcomes: EntryOutcome[] }
+  | { type: 'done'; buffer: SharedArrayBuffer; ms: number }
+  | { type: 'hashed'; id: number; hashes: Uint8Array; hashMs: number }
+  | { type: 'checked'; id: number; hashes: Uint8Array; outcomes: EntryOutcome[]; hashMs: number; checkMs: number }
   | { type: 'digests'; digests: Uint8Array[] };

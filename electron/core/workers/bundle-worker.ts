@@ -33,11 +33,16 @@ const HASH = 32;
 /** Checks a batch with a verifier kept from batch to batch of the same checkpoint (it remembers the last path). */
 let inclusion: { key: string; verifier: InclusionVerifier } | undefined;
 
-function checkBatch(hashEntries: EntryHasher, m: Extract<ToBundleWorker, { type: 'check' }>): { hashes: Uint8Array; outcomes: EntryOutcome[] } {
+function checkBatch(
+  hashEntries: EntryHasher,
+  m: Extract<ToBundleWorker, { type: 'check' }>,
+): { hashes: Uint8Array; outcomes: EntryOutcome[]; hashMs: number; checkMs: number } {
   const { size, root, previousIndex: before } = m.context;
   const key = `${size}:${root}`;
   if (inclusion?.key !== key) inclusion = { key, verifier: new InclusionVerifier(sha256, size, fromHex(root)) };
+  const started = performance.now();
   const hashes = hashEntries(m.bytes, m.desc);
+  const hashed = performance.now();
   const outcomes: EntryOutcome[] = [];
   let previousIndex = before;
   let r = 0;
@@ -51,7 +56,7 @@ function checkBatch(hashEntries: EntryHasher, m: Extract<ToBundleWorker, { type:
     const entry = checked.entry;
     outcomes.push(entry ? { problems: checked.problems, kind: entry.header.kind, caseId: entry.header.caseId, withheld: entry.withheld } : { problems: checked.problems });
   }
-  return { hashes, outcomes };
+  return { hashes, outcomes, hashMs: hashed - started, checkMs: performance.now() - hashed };
 }
 
 function serve(): void {
@@ -62,15 +67,18 @@ function serve(): void {
     if (m.type === 'begin') {
       streams = m.names.map((name) => ({ name, hasher: name === 'sha256' ? createSha256() : createBlake2b(64) }));
     } else if (m.type === 'update') {
+      const started = performance.now();
       // Out of the shared block into one reused buffer: the native BLAKE2b refuses shared
       // memory, and would otherwise be given a new copy of every block.
       if (copy.length < m.length) copy = new Uint8Array(m.length);
       copy.set(new Uint8Array(m.buffer, 0, m.length));
       const bytes = copy.subarray(0, m.length);
       for (const s of streams) s.hasher.update(bytes);
-      send({ type: 'done', buffer: m.buffer });
+      send({ type: 'done', buffer: m.buffer, ms: performance.now() - started });
     } else if (m.type === 'entries') {
-      send({ type: 'hashed', id: m.id, hashes: hashEntries(m.bytes, m.desc) });
+      const started = performance.now();
+      const hashes = hashEntries(m.bytes, m.desc);
+      send({ type: 'hashed', id: m.id, hashes, hashMs: performance.now() - started });
     } else if (m.type === 'check') {
       send({ type: 'checked', id: m.id, ...checkBatch(hashEntries, m) });
     } else if (m.type === 'finish') {
