@@ -6,8 +6,8 @@
  * signature signs, then the same digest again over the second reading, see
  * bundle/input.ts), an import also takes its SHA-256, and every entry's leaf and field
  * commitments are SHA-256 over some 1.3 KB. Here those hashes run beside the reading and the
- * entry checks; and whole batches of entries are checked here when this thread would
- * otherwise wait for it (bundle/entry-batches.ts). The hashes are libsodium's own, and the
+ * entry checks; and a share of the batches of entries is checked here, so that both threads
+ * have the same work (bundle/entry-batches.ts). The hashes are libsodium's own, and the
  * checks the verifying thread's own code: the worker changes where they run, not what they
  * give.
  *
