@@ -18,7 +18,7 @@
 import { Worker } from 'node:worker_threads';
 import { sodiumBackend } from './native-sodium';
 import { workerFile } from '../workers/worker-file';
-import type { BundleWorkerData, CheckContext, EntryOutcome, FromBundleWorker, HashName, ToBundleWorker } from '../workers/bundle-protocol';
+import { BUNDLE_PROTOCOL, type BundleWorkerData, type CheckContext, type EntryOutcome, type FromBundleWorker, type HashName, type ToBundleWorker } from '../workers/bundle-protocol';
 
 export type { CheckContext, EntryOutcome, HashName } from '../workers/bundle-protocol';
 
@@ -77,7 +77,7 @@ export async function startHashWorker(): Promise<BackgroundHasher | undefined> {
   }
   worker.unref();
   const started = await new Promise<boolean>((resolve) => {
-    worker.once('message', (m: FromBundleWorker) => resolve(m.type === 'ready'));
+    worker.once('message', (m: FromBundleWorker) => resolve(m.type === 'ready' && m.protocol === BUNDLE_PROTOCOL));
     worker.once('error', () => resolve(false));
     worker.once('exit', () => resolve(false));
   });

@@ -7,6 +7,12 @@ import type { SodiumBackend } from '../crypto/native-sodium';
 
 export type HashName = 'blake2b-512' | 'sha256';
 
+/**
+ * Said by the worker when it is ready: a worker built from other sources (a stale
+ * dist/workers in a checkout) would not understand what it is sent, and is not used.
+ */
+export const BUNDLE_PROTOCOL = 2;
+
 export interface BundleWorkerData {
   /** The build the starting thread uses: the worker uses the same one. */
   sodium: SodiumBackend;
@@ -44,7 +50,7 @@ export type ToBundleWorker =
  * thread decides how many batches to give it to check.
  */
 export type FromBundleWorker =
-  | { type: 'ready' }
+  | { type: 'ready'; protocol: number }
   | { type: 'failed'; message: string }
   | { type: 'done'; buffer: SharedArrayBuffer; ms: number }
   | { type: 'hashed'; id: number; hashes: Uint8Array; hashMs: number }

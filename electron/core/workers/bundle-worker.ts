@@ -17,7 +17,7 @@ import { InclusionVerifier } from '../../../shared/bundle/inclusion';
 import { createEntryHasher, type EntryHasher } from '../crypto/entry-hasher';
 import { createBlake2b, createSha256, sha256, sha256Parts, type StreamHasher } from '../crypto/hash';
 import { loadSodium } from '../crypto/sodium';
-import type { BundleWorkerData, EntryOutcome, FromBundleWorker, HashName, ToBundleWorker } from './bundle-protocol';
+import { BUNDLE_PROTOCOL, type BundleWorkerData, type EntryOutcome, type FromBundleWorker, type HashName, type ToBundleWorker } from './bundle-protocol';
 
 const port = parentPort!;
 const data = workerData as BundleWorkerData;
@@ -87,7 +87,7 @@ function serve(): void {
       send({ type: 'digests', digests });
     }
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', protocol: BUNDLE_PROTOCOL });
 }
 
 loadSodium().then(serve, (error: unknown) => send({ type: 'failed', message: `libsodium did not load: ${String(error)}` }));
