@@ -1,5 +1,5 @@
 /** What the benchmark scripts share: the passphrase, the entry texts and bodies, the peak RSS, and the main thread's CPU time. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 export const BENCH_PASSPHRASE = 'benchmark passphrase';
 
 const WORDS = 'threat route convoy embassy market bridge harbour station courier meeting warning assessment'.split(' ');
@@ -35,11 +35,46 @@ export function peakRssMB(): number {
  * worker, the main thread's time is what the wall-clock time follows.
  */
 export function mainThreadCpuMs(): number | undefined {
+  return taskCpuMs(process.pid);
+}
+
+function taskCpuMs(task: number | string): number | undefined {
   try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ');
     // utime and stime, fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks of 10 ms.
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time of every thread of this process (Linux), by thread id: read before and after a
+ * step, it shows what a worker and the engine's own threads (the collector's helpers) took
+ * beside the main thread, which process CPU lumps together.
+ */
+export function threadsCpuMs(): Map<string, number> | undefined {
+  try {
+    const out = new Map<string, number>();
+    for (const task of readdirSync('/proc/self/task')) {
+      const ms = taskCpuMs(task);
+      if (ms !== undefined) out.set(task, ms);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The other threads' CPU time over a step (from `threadsCpuMs` before it), largest first; the main thread is left out. */
+export function otherThreadsCpuMs(before: Map<string, number> | undefined): number[] | undefined {
+  const after = threadsCpuMs();
+  if (!before || !after) return undefined;
+  const spent: number[] = [];
+  for (const [task, ms] of after) {
+    if (task === String(process.pid)) continue;
+    const used = ms - (before.get(task) ?? 0);
+    if (used > 0) spent.push(used);
+  }
+  return spent.sort((a, b) => b - a);
 }
