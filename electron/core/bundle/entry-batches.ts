@@ -172,11 +172,6 @@ export class EntryBatches {
     this.share = Math.min(1, Math.max(0, (f + c - g) / (c + d)));
   }
 
-  /** Whether a full batch is waiting for its check. */
-  get backlog(): number {
-    return this.sent.length;
-  }
-
   private send(): void {
     const batch = this.current;
     const bytes = batch.bytes.subarray(0, batch.used);
