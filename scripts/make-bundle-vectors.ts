@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { concatBytes, toHex, utf8 } from '../shared/bytes';
-import { canonicalJsonBytes } from '../shared/canonical-json';
+import { canonicalJsonBytes, MAX_JSON_DEPTH } from '../shared/canonical-json';
 import { armor } from '../shared/codec/armor';
 import { ARMOR_LABEL } from '../shared/bundle/format';
 import type { BundleHead } from '../shared/bundle/head';
@@ -220,6 +220,19 @@ export async function makeVectors(): Promise<VectorSet> {
   const { approvedBy: _approver, ...noApprover } = log[4]!.body;
   const invalidLog = log.map((r, i) => (i === 4 ? craftRecord({ id: r.header.id, kind: 'waiver', caseId, author, ts: r.header.ts, body: noApprover }, salt(4)) : r));
   reject('invalid-entry.bundle', craftBundle({ ...base, log: invalidLog }).singleFile, 'E_INVALID_ENTRY', 'a waiver without approvedBy, correctly committed, proven and signed');
+  let deep: unknown = 'core';
+  for (let i = 0; i < MAX_JSON_DEPTH; i++) deep = [deep];
+  const deepLog = log.map((r, i) =>
+    i === 5
+      ? craftRecord({ id: r.header.id, kind: 'amendment', caseId, author, ts: r.header.ts, body: { ...exampleBody('amendment', { caseId }), target: log[2]!.header.id, changes: { specifics: deep } } }, salt(5))
+      : r,
+  );
+  reject(
+    'too-deep.bundle',
+    craftBundle({ ...base, log: deepLog }).singleFile,
+    'E_INVALID_ENTRY',
+    `an amendment whose changes nest ${MAX_JSON_DEPTH + 1} deep (JCS allows ${MAX_JSON_DEPTH}), correctly committed, proven and signed`,
+  );
 
   // ---- invalid: encryption
   reject('age-not-for-us.age', ageEncrypt(main.singleFile, [encodeAgeRecipient(s.crypto_scalarmult_base(otherIdentity))]), 'E_NOT_FOR_US', 'encrypted to another identity', {}, false);

@@ -8,6 +8,27 @@ import { utf8 } from './bytes';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
+/**
+ * The deepest nesting of arrays and objects in a value that Tearline writes or accepts (a
+ * scalar is at depth 0, `[]` at 1, `[[1]]` at 2). Canonical JSON is checked by writing a
+ * value again, which recurses: without a limit, whether a deep value passed would depend
+ * on the stack of the thread that checked it. Entry bodies are shallow forms; only an
+ * amendment's copied values nest at all.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests arrays and objects deeper than `limit` (recursing at most that deep). */
+export function nestsDeeperThan(value: unknown, limit = MAX_JSON_DEPTH): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestsDeeperThan(item, limit - 1)) return true;
+    return false;
+  }
+  for (const key of Object.keys(value)) if (nestsDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
+  return false;
+}
+
 export function canonicalJson(value: unknown): string {
   // When every object's keys are already in canonical order, the engine's own
   // JSON.stringify writes exactly these bytes (same escapes, same number forms), natively.

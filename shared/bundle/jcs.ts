@@ -8,7 +8,7 @@
  * the native path; anything else (unsorted or integer-like keys, which the engine
  * reorders) falls back to canonicalJson itself. The result is always canonicalJson's.
  */
-import { canonicalJson } from '../canonical-json';
+import { canonicalJson, MAX_JSON_DEPTH } from '../canonical-json';
 import { fromUtf8, utf8 } from '../bytes';
 
 function keysInOrder(value: unknown): boolean {
@@ -57,10 +57,14 @@ export function parseCanonical(bytes: Uint8Array): { value: unknown } | undefine
   }
 }
 
-/** The reference rule: parse, write again canonically, compare. */
+/**
+ * The reference rule: parse, write again canonically, compare; and nest no deeper than
+ * MAX_JSON_DEPTH, checked first without recursion, so that no thread's stack decides.
+ */
 export function parseCanonicalByRewriting(bytes: Uint8Array): { value: unknown } | undefined {
   // The decoder drops a leading byte-order mark, which canonical JSON never has.
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
+  if (nestingDepth(bytes) > MAX_JSON_DEPTH) return undefined;
   let text: string;
   let value: unknown;
   try {
@@ -79,7 +83,31 @@ export function parseCanonicalByRewriting(bytes: Uint8Array): { value: unknown }
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const MAX_PLAIN_DIGITS = 15;
-const MAX_PLAIN_DEPTH = 64;
+
+/**
+ * The most arrays and objects open at once in JSON text, read byte by byte (brackets
+ * inside strings do not count); for text that is not JSON, some number that JSON.parse
+ * will refuse anyway.
+ */
+export function nestingDepth(bytes: Uint8Array): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return deepest;
+}
 
 /**
  * True only when `bytes` are, given that they are valid UTF-8, the canonical text of their
@@ -96,8 +124,8 @@ const MAX_PLAIN_DEPTH = 64;
  * one take \u00xx, refused here like every \u escape); valid UTF-8 holds no lone
  * surrogate, the one other thing it escapes. An integer of at most 15 digits is exact and
  * written back digit for digit. Keys of printable ASCII compare byte by byte as they do by
- * UTF-16 code units, which is canonical order. False means "not sure": the caller asks the
- * reference.
+ * UTF-16 code units, which is canonical order. Nesting deeper than MAX_JSON_DEPTH is not
+ * this grammar's. False means "not sure": the caller asks the reference.
  */
 export function isPlainCanonical(bytes: Uint8Array): boolean {
   const n = bytes.length;
@@ -155,7 +183,7 @@ export function isPlainCanonical(bytes: Uint8Array): boolean {
     if (i >= n) return false;
     const c = bytes[i]!;
     if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (kinds.length >= MAX_PLAIN_DEPTH) return false;
+      if (kinds.length >= MAX_JSON_DEPTH) return false;
       const object = c === 0x7b;
       i++;
       if (bytes[i] === (object ? 0x7d : 0x5d)) {

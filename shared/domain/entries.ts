@@ -4,7 +4,7 @@
  * and memoised per policy object.
  */
 import { z } from 'zod';
-import { canonicalJson } from '../canonical-json';
+import { canonicalJson, MAX_JSON_DEPTH, nestsDeeperThan } from '../canonical-json';
 import { TearlineError } from '../errors';
 import { caseBodyDefs, isRecord, type KindDef } from './case-bodies';
 import { hintOf, withCodes, type ChoiceOption, type FieldType } from './fields';
@@ -86,6 +86,11 @@ export function bodyProblems(kind: string, body: unknown, policy: Policy = DEFAU
   const c = compiled(policy);
   const d: KindDef = c.defs[k];
   if (!isRecord(body)) return [{ at: '', message: `expected an object (a group of fields), got ${body === null ? 'null' : Array.isArray(body) ? 'a list' : typeof body}` }];
+
+  // Each field's value is committed and carried as canonical JSON, which has a depth limit.
+  for (const name of Object.keys(body)) {
+    if (nestsDeeperThan(body[name])) return [{ at: name, message: `nests lists and groups more than ${MAX_JSON_DEPTH} levels deep` }];
+  }
 
   const withheld = new Set(options.withheld ?? []);
   const problems: FieldProblem[] = [];

@@ -1,8 +1,8 @@
 /** The pure parts of the bundle format: framing, HEAD, trusted comment, commitments, proofs, relation. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalJsonBytes } from '../../shared/canonical-json';
-import { canonicalText, isPlainCanonical, parseCanonical, parseCanonicalByRewriting } from '../../shared/bundle/jcs';
+import { canonicalJson, canonicalJsonBytes, MAX_JSON_DEPTH } from '../../shared/canonical-json';
+import { canonicalText, isPlainCanonical, nestingDepth, parseCanonical, parseCanonicalByRewriting } from '../../shared/bundle/jcs';
 import { concatBytes, fromHex, toHex, utf8 } from '../../shared/bytes';
 import { commitField } from '../../shared/entry';
 import { MerkleTree, verifyInclusion } from '../../shared/merkle';
@@ -289,6 +289,17 @@ describe('canonical JSON on the hot path', () => {
       same(utf8(text));
     }
     expect(isPlainCanonical(utf8('{"a":[1,"x\\n",{"b":null}],"b":true}'))).toBe(true);
+  });
+
+  it('refuses nesting deeper than MAX_JSON_DEPTH on either path, whatever the stack', () => {
+    const wrap = (inner: string, depth: number) => '['.repeat(depth) + inner + ']'.repeat(depth);
+    // 1 takes the one-pass path; 0.5 (a fraction) the rewriting one.
+    for (const inner of ['1', '0.5', '{"a":"[[["}']) {
+      const atLimit = wrap(inner, inner.startsWith('{') ? MAX_JSON_DEPTH - 1 : MAX_JSON_DEPTH);
+      expect(parseCanonical(utf8(atLimit)), inner).toBeDefined();
+      for (const over of [1, 10_000]) expect(parseCanonical(utf8(wrap(inner, MAX_JSON_DEPTH + over))), inner).toBeUndefined();
+    }
+    expect(nestingDepth(utf8('{"a":"[[[","b":[{}]}'))).toBe(3);
   });
 });
 

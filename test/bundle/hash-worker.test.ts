@@ -5,7 +5,7 @@
  * to none, all or half, and check that the worker gives the same digests, verdicts,
  * refusals and stored entries as the main thread alone.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../shared/bytes';
@@ -13,7 +13,9 @@ import { DEFAULT_LIMITS } from '../../shared/bundle/format';
 import type { Vault } from '../../electron/core/vault/vault';
 import { loadSodium, sodium } from '../../electron/core/crypto/sodium';
 import { startHashWorker } from '../../electron/core/crypto/hash-worker';
-import { minisignPrehash } from '../../electron/core/formats/minisign';
+import { minisignKeyId, minisignPrehash } from '../../electron/core/formats/minisign';
+import { exampleBody } from '../../shared/domain/examples';
+import { craftBundle, craftRecord } from './craft';
 import { parseAgeIdentityFile } from '../../electron/core/formats/age';
 import { exportBundle, importBundle, inspectBundle, listImported, loadBundle } from '../../electron/core/bundle';
 import { buildKeyCard } from '../../electron/core/vault/key-card';
@@ -131,6 +133,37 @@ describe('the hashing worker', () => {
     }
     expect(stored[1]).toBe(stored[0]);
     big.close();
+  });
+
+  it('refuses a value nested beyond the limit the same on either thread, whatever their stacks', async () => {
+    // The worker's stack is larger than the main thread's: before the limit, an entry some
+    // thousands of levels deep passed there and failed here (this one, within what the
+    // crafting code can write, passed on both).
+    const key = sodium().crypto_sign_keypair();
+    const author = key.publicKey;
+    const caseId = '01900000-0000-7000-8000-00000000ca5e';
+    let deep: unknown = 'core';
+    for (let i = 0; i < 1000; i++) deep = [deep];
+    const opened = craftRecord({ id: caseId, kind: 'case.opened', caseId, author, ts: '2025-03-12T09:00:00.000Z', body: exampleBody('case.opened') });
+    const amendment = craftRecord({
+      id: '01900000-0000-7000-8000-0000000a3e0d',
+      kind: 'amendment',
+      caseId,
+      author,
+      ts: '2025-03-12T09:01:00.000Z',
+      body: { ...exampleBody('amendment', { caseId }), target: caseId, changes: { specifics: deep } },
+    });
+    const out = file();
+    writeFileSync(out, craftBundle({ origin: `tearline/${'ab'.repeat(16)}`, log: [opened, amendment], signer: { secretKey: key.privateKey } }).singleFile);
+    const trustKey = { publicKey: key.publicKey, keyId: minisignKeyId(key.publicKey) };
+    const inline = await inspectBundle({ trustKey }, out, { hashWorkerFrom: Infinity });
+    expect(inline.valid).toBe(false);
+    expect(inline.problems.map((p) => p.code)).toEqual(['E_INVALID_ENTRY']);
+    for (const workerChecks of [0, 1]) {
+      const verdict = await inspectBundle({ trustKey }, out, { hashWorkerFrom: 0, workerChecks });
+      expect(verdict.problems).toEqual(inline.problems);
+      expect(verdict.entries).toEqual(inline.entries);
+    }
   });
 
   it('records on import the bundle hash that the export recorded', async () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TearlineError } from '../../shared/errors';
+import { MAX_JSON_DEPTH } from '../../shared/canonical-json';
 import {
   DEFAULT_POLICY,
   EXAMPLE_BODIES,
@@ -156,7 +157,27 @@ const invalid: Case[] = [
   ['amendment', 'a change of caseId', (b) => ({ ...b, changes: { caseId: TARGET } }), 'changes.caseId', /another case/],
   ['amendment', 'no reason', (b) => without(b, 'reason'), 'reason', /required/],
   ['amendment', 'a bad field name', (b) => ({ ...b, changes: { 'not a field': 1 } }), 'changes.not a field'],
+  ['amendment', 'a value nested too deep', (b) => ({ ...b, changes: { specifics: nested(MAX_JSON_DEPTH) } }), 'changes', /more than 64 levels deep/],
 ];
+
+/** Arrays nested `depth` deep. */
+function nested(depth: number): unknown {
+  let value: unknown = 'core';
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}
+
+describe('nesting', () => {
+  it('takes a field value nested exactly as deep as canonical JSON allows, and refuses deeper ones without overflowing', () => {
+    // The field's value is the map of changes: one level more than what it maps to.
+    expect(() => validateBody('amendment', { ...example('amendment'), changes: { specifics: nested(MAX_JSON_DEPTH - 1) } })).not.toThrow();
+    for (const depth of [MAX_JSON_DEPTH, 100_000]) {
+      const e = refusal(() => validateBody('amendment', { ...example('amendment'), changes: { specifics: nested(depth) } }));
+      expect(e.code).toBe('E_INVALID_ENTRY');
+      expect(e.at).toBe('changes');
+    }
+  });
+});
 
 describe('invalid bodies', () => {
   it.each(invalid)('%s: refuses %s', (kind, _what, mutate, at, message) => {
