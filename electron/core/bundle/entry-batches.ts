@@ -59,6 +59,8 @@ export class EntryBatches {
   private previousIndex = -1;
   private current: Batch = this.newBatch(BATCH_BYTES);
   private readonly sent: Sent[] = [];
+  /** Set while a batch is handed on, and left set if that throws. */
+  private broken = false;
   private share = START_SHARE;
   private credit = 0;
   /** What each thread has spent so far (milliseconds), and on how many batches. */
@@ -111,6 +113,8 @@ export class EntryBatches {
    * while this thread checks; `all` hands on everything added so far.
    */
   async drain(all: boolean): Promise<void> {
+    // Once handing an entry on has failed, nothing more is: the single-thread path stops there.
+    if (this.broken) return;
     // The reading waits while the worker has too much of it left to hash (not this thread's work).
     const settling = performance.now();
     await this.hasher.settle();
@@ -122,6 +126,7 @@ export class EntryBatches {
       const { hashes, outcomes, hashMs, checkMs } = await answer;
       const taking = performance.now();
       let r = 0;
+      this.broken = true;
       for (let e = 0; e < entries.length; e++) {
         const raw = entries[e]!;
         const leaf = hashes.subarray(r, r + HASH);
@@ -135,6 +140,7 @@ export class EntryBatches {
           this.sink.check(raw, { leaf, commitments });
         }
       }
+      this.broken = false;
       if (bytes.length === BATCH_BYTES) this.pool.push(bytes);
       this.account(asked, taking, hashMs, outcomes ? checkMs : undefined);
     }

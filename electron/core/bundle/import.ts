@@ -90,11 +90,17 @@ export async function importBundle(vault: Vault, input: BundleSource | string | 
     } catch (error) {
       return nothing(verdictForLoadFailure(error, sizeOf(source)));
     }
-    if (!options.accept) {
-      const run = await verifyLoaded(loaded, vaultEnvironment(vault, keys), { ...options, limits });
-      return nothing(run.verdict);
+    try {
+      if (!options.accept) {
+        const run = await verifyLoaded(loaded, vaultEnvironment(vault, keys), { ...options, limits });
+        return nothing(run.verdict);
+      }
+      return await acceptBundle(vault, keys, loaded, limits, options);
+    } finally {
+      // verifyLoaded ends the bundle worker; this ends it where a refusal came first (a
+      // busy vault), so that it does not linger in a long-lived process.
+      loaded.hasher?.close();
     }
-    return acceptBundle(vault, keys, loaded, limits, options);
   });
 }
 

@@ -36,7 +36,8 @@ export type EntryHasher = (bytes: Uint8Array, desc: Int32Array) => Uint8Array;
 export function hashCount(desc: Int32Array): number {
   let count = 0;
   for (let d = 0; d < desc.length; ) {
-    const fields = desc[d + 2]!;
+    const fields = desc[d + 2];
+    if (fields === undefined || fields < 0 || d + 3 + 5 * fields > desc.length) throw new Error('entry layout malformed');
     count += 1 + fields;
     d += 3 + 5 * fields;
   }
@@ -79,7 +80,7 @@ export function createEntryHasher(): EntryHasher {
     let failed = 0;
     // Offsets are the framing's, checked before; out of range they would read other memory.
     const update = (at: number, length: number): void => {
-      if (at < 0 || length < 0 || at + length > bytes.length) throw new Error('entry layout out of range');
+      if (!(at >= 0 && length >= 0 && at + length <= bytes.length)) throw new Error('entry layout out of range');
       failed |= lib._crypto_hash_sha256_update(state, base + at, length, 0);
     };
     const fixed = (at: number, length: number): void => {

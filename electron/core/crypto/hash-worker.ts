@@ -192,6 +192,8 @@ class WorkerHasher implements BackgroundHasher {
   }
 
   async finish(): Promise<Uint8Array[]> {
+    // A worker that has already stopped would never answer.
+    if (this.failure) throw this.failure;
     if (this.used > 0) this.send();
     const digests = await new Promise<Uint8Array[]>((resolve) => {
       this.result = resolve;
