@@ -86,8 +86,8 @@ const MAX_PLAIN_DIGITS = 15;
 
 /**
  * The most arrays and objects open at once in JSON text, read byte by byte (brackets
- * inside strings do not count); for text that is not JSON, some number that JSON.parse
- * will refuse anyway.
+ * inside strings do not count). For text that is not JSON the number means nothing, and
+ * JSON.parse refuses the text whatever it is.
  */
 export function nestingDepth(bytes: Uint8Array): number {
   let depth = 0;
