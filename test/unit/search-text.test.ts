@@ -64,4 +64,27 @@ describe('search text as bytes', () => {
     expect(store.size).toBe(0);
     expect([...view].every((b) => b === 0)).toBe(true);
   });
+
+  it('leaves no copy of the text behind when a chunk grows, is sealed, or is truncated', () => {
+    const zeroed = (view: Uint8Array) => view.length > 0 && view.every((b) => b === 0);
+    const store = new SearchText();
+    store.append('first informant');
+    const beforeGrowth = store.bytesOf(0);
+    // Longer than a new chunk's buffer: it is copied into a larger one.
+    store.append('x'.repeat(100 * 1024));
+    expect(zeroed(beforeGrowth)).toBe(true);
+    expect(Buffer.from(store.bytesOf(0)).toString()).toBe('first informant');
+
+    const dropped = store.bytesOf(1);
+    store.truncate(1);
+    expect(zeroed(dropped)).toBe(true);
+    expect(Buffer.from(store.bytesOf(0)).toString()).toBe('first informant');
+
+    for (let i = 1; i < CHUNK - 1; i++) store.append(`entry ${i}`);
+    const beforeSeal = store.bytesOf(0);
+    store.append('last of the chunk');
+    expect(zeroed(beforeSeal)).toBe(true);
+    expect(Buffer.from(store.bytesOf(0)).toString()).toBe('first informant');
+    expect(Buffer.from(store.bytesOf(CHUNK - 1)).toString()).toBe('last of the chunk');
+  });
 });

@@ -36,6 +36,8 @@ export class SearchText {
     if (chunk.used + need > chunk.bytes.length) {
       const grown = Buffer.alloc(Math.max(chunk.bytes.length * 2, chunk.used + need, 4096));
       chunk.bytes.copy(grown, 0, 0, chunk.used);
+      // The smaller copy goes to the collector: zero it first, as wipe() does the rest.
+      chunk.bytes.fill(0, 0, chunk.used);
       chunk.bytes = grown;
     }
     chunk.used += chunk.bytes.write(text, chunk.used, 'utf8');
@@ -68,7 +70,10 @@ export class SearchText {
       const drop = Math.min(chunk.count, this.total - size);
       chunk.count -= drop;
       this.total -= drop;
-      chunk.used = chunk.count === 0 ? 0 : chunk.ends[chunk.count - 1]!;
+      const used = chunk.count === 0 ? 0 : chunk.ends[chunk.count - 1]!;
+      // The dropped entries' text (a rolled-back append) is zeroed, not left in the buffer.
+      chunk.bytes.fill(0, used, chunk.used);
+      chunk.used = used;
       if (chunk.count === 0) this.chunks.pop();
     }
   }
@@ -115,6 +120,10 @@ export class SearchText {
 
   /** A full chunk no longer grows: give back the slack of its doubling. */
   private seal(chunk: Chunk): void {
-    if (chunk.bytes.length > chunk.used) chunk.bytes = Buffer.from(chunk.bytes.subarray(0, chunk.used));
+    if (chunk.bytes.length > chunk.used) {
+      const old = chunk.bytes;
+      chunk.bytes = Buffer.from(old.subarray(0, chunk.used));
+      old.fill(0, 0, chunk.used);
+    }
   }
 }
