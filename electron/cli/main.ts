@@ -5,6 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { exitCodeFor, TearlineError, toErrorInfo } from '../../shared/errors';
+import { mapSqliteError } from '../core/vault/vault-db';
 import { buildProgram } from './program';
 
 export async function run(argv: string[]): Promise<number> {
@@ -18,7 +19,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`E_USAGE: ${error.message.replace(/^error:\s*/, '').split('\n')[0]} (see tearline --help)\n`);
       return 2;
     }
-    const info = toErrorInfo(error);
+    // As in the app's core: any SQLite failure that the core has not mapped is still one code.
+    const info = toErrorInfo(mapSqliteError(error, 'the command did not complete'));
     process.stderr.write(`${info.code}: ${info.message}\n`);
     if (!(error instanceof TearlineError) && process.env.TEARLINE_DEBUG) console.error(error);
     return exitCodeFor(info.code);

@@ -49,6 +49,7 @@ import { verifyVault } from '../core/log/integrity';
 import { buildKeyCard } from '../core/vault/key-card';
 import { allCaseIds, appendEntries, cachedCase, caseWithImports, forgetCases } from '../core/case-records';
 import { Vault } from '../core/vault/vault';
+import { mapSqliteError } from '../core/vault/vault-db';
 import { fingerprintHex } from '../core/vault/workstation';
 import { DraftStore } from './drafts';
 import { Operation, type CancelSignal, type ProgressSink } from './operation';
@@ -131,7 +132,9 @@ export class CoreService implements CoreMethods {
         if (!checked.success) return fail('E_INTERNAL', `the core's ${name} response does not match the contract`);
         return ok(checked.data);
       } catch (error) {
-        return failFrom(error);
+        // The core maps the failures of its writes; this catches any SQLite failure it
+        // has not, so that a full disk is never shown as an internal error.
+        return failFrom(mapSqliteError(error, 'the change was not saved'));
       }
     });
   }

@@ -312,29 +312,26 @@ async function runExport(vault: Vault, keys: RowKeys, options: ExportOptions): P
     checkAbort(options.signal);
 
     // Record the export, then give the files their names.
-    const audit = vault
-      .database()
-      .transaction(() => {
-        recordExport(vault, keys, recipients.map((r) => ({ id: r.id, name: r.name })), size);
-        return vault.appendSystem('bundle.exported', {
-          bundleId,
-          bundleHash,
-          form: form === 'armored' || form === 'age-armored' ? 'armored' : 'binary',
-          // The schema's recipients are those the bundle was encrypted to.
-          recipients: toRecipients.map((r) => ({
-            ...(r.name ? { name: r.name } : {}),
-            ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
-            ageRecipient: r.ageRecipient!,
-          })),
-          entryCount: indexes.length,
-          caseIds: [...caseIds].slice(0, 100_000),
-          entryIds,
-          withheldFields: Object.keys(withheldCount).sort(),
-          checkpoint: { origin: vault.origin, size, root },
-          ...(target !== undefined ? { file: path.basename(target).slice(0, 1000) } : {}),
-        });
-      })
-      .immediate();
+    const audit = vault.writeTogether('the bundle was not exported', () => {
+      recordExport(vault, keys, recipients.map((r) => ({ id: r.id, name: r.name })), size);
+      return vault.appendSystem('bundle.exported', {
+        bundleId,
+        bundleHash,
+        form: form === 'armored' || form === 'age-armored' ? 'armored' : 'binary',
+        // The schema's recipients are those the bundle was encrypted to.
+        recipients: toRecipients.map((r) => ({
+          ...(r.name ? { name: r.name } : {}),
+          ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
+          ageRecipient: r.ageRecipient!,
+        })),
+        entryCount: indexes.length,
+        caseIds: [...caseIds].slice(0, 100_000),
+        entryIds,
+        withheldFields: Object.keys(withheldCount).sort(),
+        checkpoint: { origin: vault.origin, size, root },
+        ...(target !== undefined ? { file: path.basename(target).slice(0, 1000) } : {}),
+      });
+    });
     if (fileSink) {
       fileSink.commit();
       files.push(target!);

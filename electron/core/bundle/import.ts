@@ -20,6 +20,7 @@ import { saveTrust } from '../trust/keyring';
 import { heldCheckpoints, holdCheckpoint, recordFork } from '../trust/peers';
 import { withRowKeysAsync, type RowKeys } from '../trust/sealed-rows';
 import type { Vault } from '../vault/vault';
+import { mapSqliteError } from '../vault/vault-db';
 import { vaultEnvironment } from './environment';
 import type { ImportedRecord } from './imported-store';
 import { loadBundle, type BundleSource, type HashWorkerOption, type LoadedBundle } from './input';
@@ -195,7 +196,7 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
       // than let it go on from a state that the file does not have.
       rollback();
       vault.close();
-      throw error;
+      throw mapSqliteError(error, 'the bundle was not imported (the vault was locked)');
     }
     return {
       verdict,
@@ -209,7 +210,8 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
     };
   } catch (error) {
     rollback();
-    throw error;
+    // A full disk (or any SQLite failure) while storing is one coded line, as for appends.
+    throw mapSqliteError(error, 'the bundle was not imported');
   }
 }
 
@@ -220,28 +222,25 @@ function storeForkEvidence(vault: Vault, keys: RowKeys, run: VerificationResult,
   const held = heldCheckpoints(vault, keys, run.head.origin).find((cp) => cp.size === conflict.held.size && cp.root === conflict.held.root);
   if (!held) return false;
   const { fingerprint: _f, receivedAt: _r, ...heldCheckpoint } = held;
-  return vault
-    .database()
-    .transaction(() => {
-      const presented = signedCheckpointOf(run);
-      const recorded = recordFork(vault, keys, {
-        origin: run.head!.origin,
-        fingerprint: run.signer!.fingerprint,
-        name: run.signer!.name,
-        detectedAt: now,
-        held: heldCheckpoint,
-        presented,
-        proof: conflict.proof ?? null,
+  return vault.writeTogether('the fork evidence was not kept', () => {
+    const presented = signedCheckpointOf(run);
+    const recorded = recordFork(vault, keys, {
+      origin: run.head!.origin,
+      fingerprint: run.signer!.fingerprint,
+      name: run.signer!.name,
+      detectedAt: now,
+      held: heldCheckpoint,
+      presented,
+      proof: conflict.proof ?? null,
+    });
+    // The log is its own audit trail: a fork is recorded there too, once.
+    if (recorded) {
+      vault.appendSystem('fork.detected', {
+        signer: { ...(run.signer!.name ? { name: run.signer!.name } : {}), fingerprint: run.signer!.fingerprint },
+        held: { origin: run.head!.origin, size: heldCheckpoint.size, root: heldCheckpoint.root },
+        presented: { origin: run.head!.origin, size: presented.size, root: presented.root },
       });
-      // The log is its own audit trail: a fork is recorded there too, once.
-      if (recorded) {
-        vault.appendSystem('fork.detected', {
-          signer: { ...(run.signer!.name ? { name: run.signer!.name } : {}), fingerprint: run.signer!.fingerprint },
-          held: { origin: run.head!.origin, size: heldCheckpoint.size, root: heldCheckpoint.root },
-          presented: { origin: run.head!.origin, size: presented.size, root: presented.root },
-        });
-      }
-      return recorded;
-    })
-    .immediate();
+    }
+    return recorded;
+  });
 }

@@ -198,8 +198,7 @@ export function trustAdd(vault: Vault, input: TrustAddInput): TrustedKey {
       addedAt: new Date().toISOString(),
       revoked: null,
     };
-    const db = vault.database();
-    db.transaction(() => {
+    vault.writeTogether('the key was not trusted', () => {
       saveTrust(vault, keys, record);
       vault.appendSystem('key.trusted', {
         name,
@@ -210,7 +209,7 @@ export function trustAdd(vault: Vault, input: TrustAddInput): TrustedKey {
         ...(input.verifiedBy ? { verifiedBy: input.verifiedBy } : {}),
         ...(input.comment ? { comment: input.comment } : {}),
       });
-    }).immediate();
+    });
     return toTrustedKey(record);
   });
 }
@@ -227,18 +226,15 @@ export function trustRevoke(vault: Vault, nameOrFingerprint: string, options: Re
     if (!record) throw new TearlineError('E_NOT_FOUND', `no trusted key named or with fingerprint ${nameOrFingerprint}`);
     if (record.revoked) throw new TearlineError('E_USAGE', `the key of ${record.name} was already revoked on ${record.revoked.at.slice(0, 10)}`);
     const updated: TrustRecord = { ...record, revoked: { at: new Date().toISOString(), reason } };
-    vault
-      .database()
-      .transaction(() => {
-        saveTrust(vault, keys, updated);
-        vault.appendSystem('key.revoked', {
-          fingerprint: record.fingerprint,
-          name: record.name,
-          reason,
-          ...(options.revokedBy ? { revokedBy: options.revokedBy } : {}),
-        });
-      })
-      .immediate();
+    vault.writeTogether('the key was not revoked', () => {
+      saveTrust(vault, keys, updated);
+      vault.appendSystem('key.revoked', {
+        fingerprint: record.fingerprint,
+        name: record.name,
+        reason,
+        ...(options.revokedBy ? { revokedBy: options.revokedBy } : {}),
+      });
+    });
     return toTrustedKey(updated);
   });
 }

@@ -429,6 +429,25 @@ export class Vault {
     return this.commit(prepared);
   }
 
+  /**
+   * Runs `write` as one IMMEDIATE transaction, so that what it stores and the entries it
+   * appends are written together or not at all. On any failure, the COMMIT's included (a
+   * small transaction's pages reach the WAL only then, so that is where a full disk shows
+   * itself), the log in memory is cut back to what the file holds: an append inside
+   * `write` has already put its entries in the tree and the index.
+   */
+  writeTogether<T>(context: string, write: () => T): T {
+    const db = this.requireWritable();
+    const startSize = this.size;
+    try {
+      return db.transaction(write).immediate();
+    } catch (error) {
+      this.tree.truncate(startSize);
+      this.index.truncate(startSize);
+      throw mapSqliteError(error, context);
+    }
+  }
+
   /** Appends an entry of a system kind (the log's own audit trail). */
   appendSystem(kind: string, body: Record<string, unknown>): AppendedEntry {
     this.requireWritable();
@@ -634,17 +653,15 @@ export class Vault {
     // The vault may have been locked while the key was derived.
     this.requireWritable();
     const put = db.prepare('UPDATE meta SET value = ? WHERE key = ?');
-    try {
-      // Header and wrapped key change together or not at all: either pair unlocks.
-      db.transaction(() => {
-        put.run(headerBytes, META.header);
-        put.run(wrapped, META.wrappedMaster);
-      }).immediate();
-    } catch (error) {
-      throw mapSqliteError(error, 'the passphrase was not changed');
-    }
+    // Header and wrapped key change together or not at all (either pair unlocks), and with
+    // the log's record of the change: a failure reported for the record must not leave the
+    // officer believing the old passphrase still opens the vault when it no longer does.
+    this.writeTogether('the passphrase was not changed', () => {
+      put.run(headerBytes, META.header);
+      put.run(wrapped, META.wrappedMaster);
+      this.appendSystem('passphrase.changed', { kdf: kdfRecord(header.kdf) });
+    });
     (this as { header: VaultHeader }).header = header;
-    this.appendSystem('passphrase.changed', { kdf: kdfRecord(header.kdf) });
   }
 
   /**
@@ -670,7 +687,14 @@ export class Vault {
       throw mapSqliteError(error, 'the backup was not written');
     }
     const size = this.size;
-    this.appendSystem('backup.created', { file: path.basename(target), checkpoint: { origin: this.origin, size, root: toHex(this.root(size)) } });
+    try {
+      this.appendSystem('backup.created', { file: path.basename(target), checkpoint: { origin: this.origin, size, root: toHex(this.root(size)) } });
+    } catch (error) {
+      // A backup the log does not record is not left behind: the command failed as a whole
+      // (and on a full disk, the copy is what filled it).
+      rmSync(target, { force: true });
+      throw error;
+    }
     return { path: target, size };
   }
 
