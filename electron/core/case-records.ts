@@ -24,16 +24,18 @@ interface CachedView {
   view: CaseView;
 }
 
-const caches = new WeakMap<Vault, { imported: number; views: Map<string, CachedView> }>();
+const caches = new WeakMap<Vault, { imported: string; views: Map<string, CachedView> }>();
 
 /**
  * caseWithImports, remembered while the case has the same number of local entries and
- * the vault the same number of imported ones (the log is append-only, so a count that
- * has not moved means nothing has changed). The case list folds every case; without this
- * it decrypted the whole vault again on every page.
+ * the vault the same imports (the log is append-only, so a count that has not moved means
+ * nothing has changed). Imports are counted by their rows and by the `bundle.imported`
+ * entries of the log: an import that only discloses fields withheld before adds no row,
+ * but every import that changes anything records itself. The case list folds every case;
+ * without this it decrypted the whole vault again on every page.
  */
 export function cachedCase(vault: Vault, caseId: string): CaseView {
-  const imported = importedCount(vault);
+  const imported = `${importedCount(vault)}/${vault.list({ kind: 'bundle.imported', limit: 0 }).total}`;
   let cache = caches.get(vault);
   if (!cache || cache.imported !== imported) {
     cache = { imported, views: new Map() };

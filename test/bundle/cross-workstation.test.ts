@@ -68,4 +68,25 @@ describe('an approval written on another workstation', () => {
     await importBundle(south, second, { accept: true });
     expect(cachedCase(south, caseId).timeline.length).toBe(afterNote.timeline.length + 1);
   });
+
+  it('the remembered case view follows an import that only discloses fields withheld before', async () => {
+    const north = await newVault(dir, 'North');
+    const south = await newVault(dir, 'South');
+    open.push(north, south);
+    trust(south, north);
+    const { caseId } = addCase(north);
+    const redacted = path.join(dir, 'redacted.bundle');
+    await exportBundle(north, { selection: { cases: [caseId] }, out: redacted, redact: ['warningText'] });
+    await importBundle(south, redacted, { accept: true });
+    const opened = (view: ReturnType<typeof cachedCase>) => view.timeline.find((t) => t.kind === 'case.opened')!;
+    expect(opened(cachedCase(south, caseId)).withheld).toContain('warningText');
+
+    const full = path.join(dir, 'full.bundle');
+    await exportBundle(north, { selection: { cases: [caseId] }, out: full });
+    const result = await importBundle(south, full, { accept: true });
+    expect(result).toMatchObject({ newEntries: 0, updatedEntries: 1 });
+    const view = cachedCase(south, caseId);
+    expect(opened(view).withheld).not.toContain('warningText');
+    expect(view).toEqual(caseWithImports(south, caseId));
+  });
 });
