@@ -10,7 +10,7 @@
  * lock runs next.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fromUtf8, toHex, utf8 } from '../../shared/bytes';
 import { DEFAULT_LIMITS, SIGNATURE_SUFFIX } from '../../shared/bundle/format';
@@ -50,6 +50,7 @@ import { buildKeyCard } from '../core/vault/key-card';
 import { allCaseIds, appendEntries, cachedCase, caseWithImports, forgetCases } from '../core/case-records';
 import { Vault } from '../core/vault/vault';
 import { mapSqliteError } from '../core/vault/vault-db';
+import { writeFileWhole } from '../core/files/whole-file';
 import { fingerprintHex } from '../core/vault/workstation';
 import { DraftStore } from './drafts';
 import { Operation, type CancelSignal, type ProgressSink } from './operation';
@@ -332,11 +333,7 @@ export class CoreService implements CoreMethods {
   saveKeyCard(_request: ParsedRequestOf<'saveKeyCard'>, { file }: CallContext): ResponseOf<'saveKeyCard'> {
     const card = buildKeyCard(this.unlocked());
     if (!file) throw new TearlineError('E_USAGE', 'no file was chosen for the key card');
-    try {
-      writeFileSync(file, canonicalJson(card) + '\n', { mode: 0o644 });
-    } catch (error) {
-      throw new TearlineError('E_IO', `cannot write ${path.basename(file)}: ${(error as Error).message}`, { cause: error });
-    }
+    writeFileWhole(file, canonicalJson(card) + '\n', { mode: 0o644, context: `cannot write ${path.basename(file)}` });
     return { path: file };
   }
 

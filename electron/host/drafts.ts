@@ -6,13 +6,14 @@
  * file that does not open under this vault (left from another vault, or damaged) is
  * treated as empty and replaced at the next save: drafts are a convenience, not records.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { z } from 'zod';
 import { canonicalJson } from '../../shared/canonical-json';
 import { fromBase64, fromUtf8, toBase64, utf8 } from '../../shared/bytes';
 import { TearlineError } from '../../shared/errors';
 import { DRAFT_MAX_BYTES, DRAFT_MAX_COUNT, DraftSchema, type Draft } from '../../shared/ipc';
 import { open as openSealed, seal } from '../core/crypto/aead';
+import { writeFileWhole } from '../core/files/whole-file';
 import type { Vault } from '../core/vault/vault';
 
 const FileSchema = z.strictObject({ v: z.literal(1), nonce: z.string(), ct: z.string() });
@@ -74,19 +75,6 @@ export class DraftStore {
     }
     const sealed = seal(vault.recordKey(), utf8(canonicalJson({ drafts })), associatedData(vault.header.vaultId));
     const text = JSON.stringify({ v: 1, nonce: toBase64(sealed.nonce), ct: toBase64(sealed.ciphertext) });
-    const temp = `${this.filePath}.writing-${process.pid}`;
-    try {
-      const fd = openSync(temp, 'w', 0o600);
-      try {
-        writeSync(fd, text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temp, this.filePath);
-    } catch (error) {
-      rmSync(temp, { force: true });
-      throw new TearlineError('E_IO', `the draft was not saved: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
+    writeFileWhole(this.filePath, text, { mode: 0o600, context: 'the draft was not saved' });
   }
 }

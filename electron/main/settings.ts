@@ -3,9 +3,9 @@
  * file in the app's data folder, validated on read (a damaged or hand-edited file falls
  * back to the defaults rather than to something unsafe) and written whole, atomically.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../shared/ipc';
-import { TearlineError } from '../../shared/errors';
+import { writeFileWhole } from '../core/files/whole-file';
 
 export class SettingsStore {
   private current: Settings;
@@ -30,13 +30,7 @@ export class SettingsStore {
 
   update(patch: Partial<Settings>): Settings {
     const next = SettingsSchema.parse({ ...this.current, ...patch });
-    const temp = `${this.file}.writing`;
-    try {
-      writeFileSync(temp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-      renameSync(temp, this.file);
-    } catch (error) {
-      throw new TearlineError('E_IO', `the settings were not saved: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    writeFileWhole(this.file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600, context: 'the settings were not saved' });
     this.current = next;
     return this.get();
   }

@@ -114,10 +114,14 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
   let updatedEntries = 0;
   let run: VerificationResult | undefined;
   let open = true;
+  const startSize = vault.size;
   db.exec('BEGIN IMMEDIATE');
+  // The audit entry is appended inside the transaction: rolled back, the log in memory
+  // must lose it too (a COMMIT that fails for a full disk comes after it).
   const rollback = (): void => {
     if (open && db.inTransaction) db.exec('ROLLBACK');
     open = false;
+    vault.rolledBackTo(startSize);
   };
   try {
     run = await verifyLoaded(loaded, env, {
@@ -161,7 +165,17 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
     verdict.valid = verdict.problemCount === 0;
     if (!verdict.valid) {
       rollback();
-      return nothing(verdict, run.relation?.relation === 'fork' ? storeForkEvidence(vault, keys, run, now) : false);
+      let forkRecorded = false;
+      if (run.relation?.relation === 'fork') {
+        try {
+          forkRecorded = storeForkEvidence(vault, keys, run, now);
+        } catch (error) {
+          // The verdict matters more than its evidence: it is reported, with why nothing was kept.
+          if (!(error instanceof TearlineError)) throw error;
+          verdict.warnings.push(`the two checkpoints could not be kept as evidence: ${error.message}`);
+        }
+      }
+      return nothing(verdict, forkRecorded);
     }
 
     const head = run.head!;
@@ -188,16 +202,8 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
       checkpoint: { origin: head.origin, size: head.checkpoint.size, root: head.checkpoint.root },
       ...(options.acceptedBy ? { acceptedBy: options.acceptedBy } : {}),
     });
-    try {
-      db.exec('COMMIT');
-      open = false;
-    } catch (error) {
-      // The audit entry is in the vault's memory but not on disk: lock the vault rather
-      // than let it go on from a state that the file does not have.
-      rollback();
-      vault.close();
-      throw mapSqliteError(error, 'the bundle was not imported (the vault was locked)');
-    }
+    db.exec('COMMIT');
+    open = false;
     return {
       verdict,
       accepted: true,

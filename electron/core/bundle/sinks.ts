@@ -10,6 +10,7 @@ import { concatBytes, toBase64, utf8 } from '../../../shared/bytes';
 import { TearlineError } from '../../../shared/errors';
 import { ARMOR_LINE_LENGTH, armorBegin, armorEnd } from '../../../shared/codec/armor';
 import { AgeEncryptor } from '../formats/age';
+import { fileWriteError } from '../files/whole-file';
 
 export interface Sink {
   write(chunk: Uint8Array): void;
@@ -95,9 +96,7 @@ export class FileSink implements Sink {
 }
 
 function writeError(file: string, error: unknown): TearlineError {
-  const code = (error as { code?: string }).code;
-  if (code === 'ENOSPC') return new TearlineError('E_DISK_FULL', `cannot write ${file}: the disk is full`, { cause: error });
-  return new TearlineError('E_IO', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
+  return fileWriteError(`cannot write ${file}`, error);
 }
 
 export class MemorySink implements Sink {

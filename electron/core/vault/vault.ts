@@ -442,10 +442,20 @@ export class Vault {
     try {
       return db.transaction(write).immediate();
     } catch (error) {
-      this.tree.truncate(startSize);
-      this.index.truncate(startSize);
+      this.rolledBackTo(startSize);
       throw mapSqliteError(error, context);
     }
+  }
+
+  /**
+   * For a transaction that the caller runs itself across awaits (an import), once it has
+   * rolled it back: the log in memory is cut back to `size`, as the file is.
+   */
+  rolledBackTo(size: number): void {
+    // (Locked meanwhile, the log in memory is already gone.)
+    if (size >= this.size) return;
+    this.tree.truncate(size);
+    this.index.truncate(size);
   }
 
   /** Appends an entry of a system kind (the log's own audit trail). */

@@ -1,0 +1,38 @@
+/**
+ * Files that are written whole or not at all (key cards, drafts, settings), and the one
+ * coded error for any file that cannot be written: a full disk is E_DISK_FULL, as it is
+ * for the vault itself, so that the officer knows to free space rather than suspect a fault.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { TearlineError } from '../../../shared/errors';
+
+/** `context: why` as one coded line: E_DISK_FULL when the disk (or the quota) is full, E_IO otherwise. */
+export function fileWriteError(context: string, error: unknown): TearlineError {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new TearlineError('E_DISK_FULL', `${context}: the disk is full`, { cause: error });
+  return new TearlineError('E_IO', `${context}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+/**
+ * Writes `data` to a temporary name beside `target`, syncs it, and renames it over
+ * `target`: a reader, or a crash, sees the old file or the new one, never half of one. On
+ * failure the temporary file is removed and `target` is as it was.
+ */
+export function writeFileWhole(target: string, data: string | Uint8Array, options: { mode: number; context: string }): void {
+  const temp = `${target}.writing-${process.pid}-${Date.now().toString(36)}`;
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  try {
+    const fd = openSync(temp, 'wx', options.mode);
+    try {
+      let at = 0;
+      while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw fileWriteError(options.context, error);
+  }
+}
