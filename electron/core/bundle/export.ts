@@ -4,7 +4,7 @@
  * from the vault; the signature over it is made at the end, and the export is recorded in
  * the log (what, to whom, which checkpoint) before the file takes its final name.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fromBase64, toHex, utf8 } from '../../../shared/bytes';
 import { TearlineError } from '../../../shared/errors';
@@ -20,7 +20,7 @@ import { parseAgeRecipient } from '../formats/age';
 import { newEntryId } from '../ids';
 import { findTrust, loadTrust, type TrustRecord } from '../trust/keyring';
 import { withRowKeysAsync, type RowKeys } from '../trust/sealed-rows';
-import type { Vault } from '../vault/vault';
+import type { AppendedEntry, Vault } from '../vault/vault';
 import { exportedSizes, recordExport } from './export-state';
 import { ArmorSink, AgeSink, FileSink, MemorySink, type Sink } from './sinks';
 import { ENTRY_BATCH, checkAbort, tick, type RunOptions } from './progress';
@@ -311,35 +311,44 @@ async function runExport(vault: Vault, keys: RowKeys, options: ExportOptions): P
     }
     checkAbort(options.signal);
 
-    // Record the export, then give the files their names.
-    const audit = vault.writeTogether('the bundle was not exported', () => {
-      recordExport(vault, keys, recipients.map((r) => ({ id: r.id, name: r.name })), size);
-      return vault.appendSystem('bundle.exported', {
-        bundleId,
-        bundleHash,
-        form: form === 'armored' || form === 'age-armored' ? 'armored' : 'binary',
-        // The schema's recipients are those the bundle was encrypted to.
-        recipients: toRecipients.map((r) => ({
-          ...(r.name ? { name: r.name } : {}),
-          ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
-          ageRecipient: r.ageRecipient!,
-        })),
-        entryCount: indexes.length,
-        caseIds: [...caseIds].slice(0, 100_000),
-        entryIds,
-        withheldFields: Object.keys(withheldCount).sort(),
-        checkpoint: { origin: vault.origin, size, root },
-        ...(target !== undefined ? { file: path.basename(target).slice(0, 1000) } : {}),
+    // Give the files their names (never over a file that appeared since the start), then
+    // record the export; an export that cannot be recorded takes its files back.
+    const placed: string[] = [];
+    let audit: AppendedEntry;
+    try {
+      if (fileSink) {
+        fileSink.commit();
+        placed.push(target!);
+      }
+      if (sigSink) {
+        sigSink.commit();
+        placed.push(target! + SIGNATURE_SUFFIX);
+      }
+      audit = vault.writeTogether('the bundle was not exported', () => {
+        recordExport(vault, keys, recipients.map((r) => ({ id: r.id, name: r.name })), size);
+        return vault.appendSystem('bundle.exported', {
+          bundleId,
+          bundleHash,
+          form: form === 'armored' || form === 'age-armored' ? 'armored' : 'binary',
+          // The schema's recipients are those the bundle was encrypted to.
+          recipients: toRecipients.map((r) => ({
+            ...(r.name ? { name: r.name } : {}),
+            ...(r.fingerprint ? { fingerprint: r.fingerprint } : {}),
+            ageRecipient: r.ageRecipient!,
+          })),
+          entryCount: indexes.length,
+          caseIds: [...caseIds].slice(0, 100_000),
+          entryIds,
+          withheldFields: Object.keys(withheldCount).sort(),
+          checkpoint: { origin: vault.origin, size, root },
+          ...(target !== undefined ? { file: path.basename(target).slice(0, 1000) } : {}),
+        });
       });
-    });
-    if (fileSink) {
-      fileSink.commit();
-      files.push(target!);
+    } catch (error) {
+      for (const file of placed) rmSync(file, { force: true });
+      throw error;
     }
-    if (sigSink) {
-      sigSink.commit();
-      files.push(target! + SIGNATURE_SUFFIX);
-    }
+    files.push(...placed);
     return {
       bundleId,
       form,

@@ -5,12 +5,12 @@
  * age chunk, so a 100k-entry bundle is written without ever being whole in memory, and
  * the plaintext of an encrypted bundle never reaches the disk.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { concatBytes, toBase64, utf8 } from '../../../shared/bytes';
 import { TearlineError } from '../../../shared/errors';
 import { ARMOR_LINE_LENGTH, armorBegin, armorEnd } from '../../../shared/codec/armor';
 import { AgeEncryptor } from '../formats/age';
-import { fileWriteError } from '../files/whole-file';
+import { fileWriteError, renameNoReplace } from '../files/whole-file';
 
 export interface Sink {
   write(chunk: Uint8Array): void;
@@ -61,11 +61,13 @@ export class FileSink implements Sink {
   }
 
   commit(): void {
+    let placed: boolean;
     try {
-      renameSync(this.temp, this.target);
+      placed = renameNoReplace(this.temp, this.target);
     } catch (error) {
       throw writeError(this.target, error);
     }
+    if (!placed) throw new TearlineError('E_USAGE', `${this.target} appeared while the bundle was being written; it was left as it is`);
   }
 
   discard(): void {

@@ -3,7 +3,7 @@
  * coded error for any file that cannot be written: a full disk is E_DISK_FULL, as it is
  * for the vault itself, so that the officer knows to free space rather than suspect a fault.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { TearlineError } from '../../../shared/errors';
 
 /** `context: why` as one coded line: E_DISK_FULL when the disk (or the quota) is full, E_IO otherwise. */
@@ -36,3 +36,28 @@ export function writeFileWhole(target: string, data: string | Uint8Array, option
     throw fileWriteError(options.context, error);
   }
 }
+
+/**
+ * Gives the finished file `temp` the name `target`, unless something has that name by
+ * now: returns false then, and `temp` is left for the caller to remove. A rename would
+ * replace whatever appeared at `target` since the caller looked (a vault created meanwhile
+ * by another window, during the seconds of a key derivation); a hard link takes the name
+ * only if it is free, in one step. Where the filesystem has no hard links (FAT on
+ * removable media), the look and the rename are as close together as they can be.
+ */
+export function renameNoReplace(temp: string, target: string): boolean {
+  try {
+    linkSync(temp, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (!NO_HARD_LINKS.has(code ?? '')) throw error;
+    if (existsSync(target)) return false;
+    renameSync(temp, target);
+    return true;
+  }
+  rmSync(temp, { force: true });
+  return true;
+}
+
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);

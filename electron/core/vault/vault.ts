@@ -6,7 +6,7 @@
  * the latest signed checkpoint), then reads and appends, then `close()` (lock), which
  * wipes the keys and releases the file.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJsonBytes } from '../../../shared/canonical-json';
 import { equalBytes, fromHex, fromUtf8, toBase64, toHex, utf8, concatBytes } from '../../../shared/bytes';
@@ -45,6 +45,7 @@ import { EntryIndex, indexedEntryOf, type EntryPage, type EntryQuery, type Index
 import { BLOCK_ENTRIES, decodeIndexBlock, encodeIndexBlock, indexBlockAd, type DecodedBlock } from '../log/index-block';
 import type Database from 'better-sqlite3';
 import { mapSqliteError, openDb, type Db } from './vault-db';
+import { renameNoReplace } from '../files/whole-file';
 import { decodeVaultHeader, encodeVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, type VaultHeader } from './vault-header';
 import { deriveSubkey, newMasterKey, passphraseBytes, unwrapMasterKey, wrapMasterKey } from './master-key';
 import {
@@ -204,6 +205,7 @@ export class Vault {
 
     const temp = `${target}.creating-${process.pid}-${Date.now()}`;
     let db: Db | undefined;
+    let placed = false;
     try {
       options.onProgress?.({ phase: 'kdf', done: 1, total: 1 });
       db = openDb(temp, { create: true, nativeBinding: options.nativeBinding });
@@ -229,7 +231,8 @@ export class Vault {
       // Close to fold the WAL into the file, rename into place, then reopen there.
       db.close();
       db = undefined;
-      renameSync(temp, target);
+      if (!renameNoReplace(temp, target)) throw new TearlineError('E_VAULT_EXISTS', `a file appeared at ${target} while the vault was being created; it was left as it is`);
+      placed = true;
       const reopened = openDb(target, { create: false, nativeBinding: options.nativeBinding });
       vault.db = reopened;
       vault.readStatement = undefined;
@@ -243,6 +246,8 @@ export class Vault {
       rmSync(temp, { force: true });
       rmSync(`${temp}-wal`, { force: true });
       rmSync(`${temp}-journal`, { force: true });
+      // Reported as not created, so not left behind (it is ours: it took a free name).
+      if (placed) rmSync(target, { force: true });
       wipe(master);
       wipeWorkstationKeys(keys);
       throw mapSqliteError(error, 'cannot create the vault');
@@ -691,7 +696,7 @@ export class Vault {
           return 512;
         },
       });
-      renameSync(temp, target);
+      if (!renameNoReplace(temp, target)) throw new TearlineError('E_VAULT_EXISTS', `a file appeared at ${target} while the backup was being written; it was left as it is`);
     } catch (error) {
       rmSync(temp, { force: true });
       throw mapSqliteError(error, 'the backup was not written');
