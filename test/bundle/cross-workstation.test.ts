@@ -16,6 +16,15 @@ const dir = tempDir();
 const open: Vault[] = [];
 afterAll(() => open.forEach((v) => v.isOpen && v.close()));
 
+/** North, with a case, trusted by South. */
+async function twoStationsWithACase(): Promise<{ north: Vault; south: Vault; caseId: string }> {
+  const north = await newVault(dir, 'North');
+  const south = await newVault(dir, 'South');
+  open.push(north, south);
+  trust(south, north);
+  return { north, south, caseId: addCase(north).caseId };
+}
+
 describe('an approval written on another workstation', () => {
   it('refers to the imported case and waiver, and the case folds both logs', async () => {
     const north = await newVault(dir, 'North');
@@ -49,11 +58,7 @@ describe('an approval written on another workstation', () => {
   });
 
   it('the remembered case view follows new local entries and new imports', async () => {
-    const north = await newVault(dir, 'North');
-    const south = await newVault(dir, 'South');
-    open.push(north, south);
-    trust(south, north);
-    const { caseId } = addCase(north);
+    const { north, south, caseId } = await twoStationsWithACase();
     const first = path.join(dir, 'first.bundle');
     await exportBundle(north, { selection: { cases: [caseId] }, out: first });
     await importBundle(south, first, { accept: true });
@@ -70,11 +75,7 @@ describe('an approval written on another workstation', () => {
   });
 
   it('the remembered case view follows an import that only discloses fields withheld before', async () => {
-    const north = await newVault(dir, 'North');
-    const south = await newVault(dir, 'South');
-    open.push(north, south);
-    trust(south, north);
-    const { caseId } = addCase(north);
+    const { north, south, caseId } = await twoStationsWithACase();
     const redacted = path.join(dir, 'redacted.bundle');
     await exportBundle(north, { selection: { cases: [caseId] }, out: redacted, redact: ['warningText'] });
     await importBundle(south, redacted, { accept: true });

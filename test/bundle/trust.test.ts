@@ -10,6 +10,7 @@ import { newEntryId } from '../../electron/core/ids';
 import { sodium } from '../../electron/core/crypto/sodium';
 import { encodeMinisignPublicKey } from '../../electron/core/formats/minisign';
 import { tempDir } from '../helpers/tmp';
+import { codeOf } from '../helpers/codes';
 import { craftBundle, craftRecord } from './craft';
 import { addCase, newVault } from './fixtures';
 
@@ -30,14 +31,6 @@ afterAll(() => {
   for (const v of [home, north, south]) v?.close();
 });
 
-async function codeOf(fn: () => unknown): Promise<string | undefined> {
-  try {
-    await fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('the keyring', () => {
   it('trusts a key card, and logs it', () => {

@@ -20,6 +20,7 @@ import { buildKeyCard } from '../../electron/core/vault/key-card';
 import { Vault } from '../../electron/core/vault/vault';
 import { OPENED } from '../helpers/bodies';
 import { tearline } from '../helpers/cli';
+import { codeOf } from '../helpers/codes';
 import { tempDir } from '../helpers/tmp';
 import { trust } from '../bundle/fixtures';
 
@@ -76,14 +77,6 @@ function fill(dir: string): string {
   return file;
 }
 
-async function codeOf(work: () => unknown): Promise<string | undefined> {
-  try {
-    await work();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 const opened = (n: number) => ({ kind: 'case.opened', body: { ...OPENED, summary: `Threat ${n}: ${'s'.repeat(1500)}` } });
 

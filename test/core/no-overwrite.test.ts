@@ -11,20 +11,13 @@ import { exportBundle } from '../../electron/core/bundle';
 import { renameNoReplace } from '../../electron/core/files/whole-file';
 import { Vault } from '../../electron/core/vault/vault';
 import { OPENED } from '../helpers/bodies';
+import { codeOf } from '../helpers/codes';
 import { tempDir } from '../helpers/tmp';
 
 const PASS = 'correct horse battery staple';
 const dir = tempDir();
 const PRECIOUS = 'a file that appeared meanwhile\n';
 
-async function codeOf(work: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await work();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 /** The names in `dir` that start with `name` (the target and any temporary file beside it). */
 const namesLike = (name: string) => readdirSync(dir).filter((f) => f.startsWith(name));
