@@ -132,7 +132,16 @@ export class CoreClient {
 
   private receive(raw: unknown): void {
     const parsed = FromCoreSchema.safeParse(raw);
-    if (!parsed.success) return;
+    if (!parsed.success) {
+      // A result we cannot read still ends its call: dropped, the call would wait for ever.
+      const id = (raw as { type?: unknown; id?: unknown } | null)?.type === 'result' ? (raw as { id: unknown }).id : undefined;
+      const pending = typeof id === 'number' ? this.pending.get(id) : undefined;
+      if (pending) {
+        this.pending.delete(id as number);
+        pending.resolve(fail('E_INTERNAL', "the core's answer did not match the contract"));
+      }
+      return;
+    }
     const message = parsed.data;
     switch (message.type) {
       case 'result': {

@@ -10,11 +10,25 @@ export type IpcError = ErrorInfo;
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
+const MESSAGE_MAX = 2000;
+const AT_MAX = 500;
+
 export const IpcErrorSchema = z.strictObject({
   code: z.enum(ERROR_CODE_LIST as [ErrorCode, ...ErrorCode[]]),
-  message: z.string().max(2000),
-  at: z.string().max(500).optional(),
+  message: z.string().max(MESSAGE_MAX),
+  at: z.string().max(AT_MAX).optional(),
 });
+
+/**
+ * An error as IPC carries it: cut to the schema's lengths. A message built from the input
+ * (a field name thousands of characters long) would otherwise fail the schema on the way
+ * back, and a result that fails it is never delivered.
+ */
+function bounded(error: IpcError): IpcError {
+  const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+  const message = cut(error.message, MESSAGE_MAX);
+  return error.at === undefined ? { code: error.code, message } : { code: error.code, message, at: cut(error.at, AT_MAX) };
+}
 
 export function resultSchema<T extends z.ZodType>(value: T) {
   return z.discriminatedUnion('ok', [
@@ -28,12 +42,12 @@ export function ok<T>(value: T): IpcResult<T> {
 }
 
 export function fail(code: ErrorCode, message: string, at?: string): IpcResult<never> {
-  return { ok: false, error: at === undefined ? { code, message } : { code, message, at } };
+  return { ok: false, error: bounded(at === undefined ? { code, message } : { code, message, at }) };
 }
 
 /** A TearlineError keeps its code and message; anything else is reported as E_INTERNAL. */
 export function failFrom(error: unknown): IpcResult<never> {
-  return { ok: false, error: toErrorInfo(error) };
+  return { ok: false, error: bounded(toErrorInfo(error)) };
 }
 
 /**
@@ -44,7 +58,7 @@ export function requestProblem(error: z.ZodError): IpcError {
   const issue = error.issues[0];
   if (!issue) return { code: 'E_USAGE', message: 'the request is not valid' };
   const at = issue.path.map(String).join('.');
-  return at
-    ? { code: 'E_USAGE', message: `${at}: ${issue.message}`, at }
-    : { code: 'E_USAGE', message: `the request is not valid: ${issue.message}` };
+  return bounded(
+    at ? { code: 'E_USAGE', message: `${at}: ${issue.message}`, at } : { code: 'E_USAGE', message: `the request is not valid: ${issue.message}` },
+  );
 }

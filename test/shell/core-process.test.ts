@@ -122,6 +122,26 @@ describe('main process ↔ core process', () => {
     expect(client.isUnlocked).toBe(true);
   });
 
+  it('delivers every answer, even an error about a field name thousands of characters long', async () => {
+    const long = 'x'.repeat(3000);
+    const result = await client.call('appendEntries', { entries: [{ kind: 'note', body: { [long]: 'text' } }] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('E_INVALID_ENTRY');
+    expect(result.error.message.length).toBeLessThanOrEqual(2000);
+    expect((result.error.at ?? '').length).toBeLessThanOrEqual(500);
+  });
+
+  it('ends a call whose answer does not match the contract, instead of leaving it waiting', async () => {
+    const core = processes[0]!;
+    const waiting = client.call('vaultStatus', {});
+    const sent = core.sent.at(-1) as { id: number };
+    // Answered before the real answer arrives (which then finds no call waiting).
+    core.emit('message', { type: 'result', id: sent.id, result: { ok: true, value: 1, extra: 'not in the contract' } });
+    const result = await waiting;
+    expect(result.ok ? undefined : result.error.code).toBe('E_INTERNAL');
+  });
+
   it('treats a stopped core as locked, fails what waited, and starts a new one', async () => {
     const waiting = client.call('vaultStatus', {});
     processes[0]!.kill();
