@@ -48,13 +48,19 @@ export class TearlineError extends Error {
   readonly code: ErrorCode;
   /** Where the problem is, when there is one place: a field path, an entry index. */
   readonly at: string | undefined;
+  /**
+   * The command line's exit status, where it is not the code's own: a bundle that fails
+   * verification exits 1 whatever its first problem (an invalid entry added by hand is 4).
+   */
+  readonly exit: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { at?: string; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { at?: string; cause?: unknown; exit?: number }) {
     // One line, always: the message is printed after the code on stderr.
     super(message.replace(/\s*\n\s*/g, ' '), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TearlineError';
     this.code = code;
     this.at = options?.at;
+    this.exit = options?.exit;
   }
 
   /** `E_CODE: message`, the form the command line prints. */

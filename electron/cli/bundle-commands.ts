@@ -2,7 +2,8 @@
  * The bundle and keyring commands: `trust add|list|revoke`, `export`, `verify-bundle`,
  * `import`. Thin: each parses its options and calls the core (electron/core/bundle).
  * A verdict that is not valid is printed in full, then reported as the one-line error
- * of its first problem, whose code gives the exit status.
+ * of its first problem, with exit status 1: the bundle failed verification, whatever the
+ * problem (BRIEF section 5).
  */
 import { Command, Option } from 'commander';
 import { TearlineError } from '../../shared/errors';
@@ -128,9 +129,9 @@ export function formatVerdict(v: Verdict): string[] {
 function failIfInvalid(v: Verdict): void {
   if (v.valid) return;
   const first = v.problems[0];
-  if (!first) throw new TearlineError('E_MALFORMED', 'the bundle did not verify');
+  if (!first) throw new TearlineError('E_MALFORMED', 'the bundle did not verify', { exit: 1 });
   const more = v.problemCount > 1 ? ` (and ${v.problemCount - 1} more problem${v.problemCount > 2 ? 's' : ''})` : '';
-  throw new TearlineError(first.code, first.message + more, first.at === undefined ? undefined : { at: first.at });
+  throw new TearlineError(first.code, first.message + more, first.at === undefined ? { exit: 1 } : { at: first.at, exit: 1 });
 }
 
 function formatTrustedKey(k: TrustedKey): string[] {

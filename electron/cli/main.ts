@@ -23,15 +23,26 @@ export async function run(argv: string[]): Promise<number> {
     const info = toErrorInfo(mapSqliteError(error, 'the command did not complete'));
     process.stderr.write(`${info.code}: ${info.message}\n`);
     if (!(error instanceof TearlineError) && process.env.TEARLINE_DEBUG) console.error(error);
-    return exitCodeFor(info.code);
+    return error instanceof TearlineError && error.exit !== undefined ? error.exit : exitCodeFor(info.code);
   }
 }
 
+// Until the command has finished, the process is failing: if it ended with the command
+// still waiting (on a thread that died unheard, say), 0 would tell a script that it passed.
+let finished = false;
+process.on('exit', () => {
+  if (finished) return;
+  process.stderr.write('E_INTERNAL: the command stopped before it finished\n');
+  process.exitCode = 4;
+});
+
 run(process.argv.slice(2)).then(
   (code) => {
+    finished = true;
     process.exitCode = code;
   },
   (error: unknown) => {
+    finished = true;
     process.stderr.write(`E_INTERNAL: ${String(error)}\n`);
     process.exitCode = 4;
   },

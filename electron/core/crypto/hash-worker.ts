@@ -16,6 +16,7 @@
  * `startHashWorker` gives undefined and the caller hashes and checks on its own thread.
  */
 import { Worker } from 'node:worker_threads';
+import { TearlineError } from '../../../shared/errors';
 import { sodiumBackend } from './native-sodium';
 import { workerFile } from '../workers/worker-file';
 import { BUNDLE_PROTOCOL, type BundleWorkerData, type CheckContext, type EntryOutcome, type FromBundleWorker, type HashName, type ToBundleWorker } from '../workers/bundle-protocol';
@@ -68,9 +69,9 @@ export async function startHashWorker(): Promise<BackgroundHasher | undefined> {
     worker = new Worker(file, {
       workerData: data,
       // No loader hooks (tsx in tests and benches would load itself again), no inspector.
+      // No heap cap of its own either: an entry that this thread could check must not be
+      // refused there for memory (a verdict never depends on the thread that checks).
       execArgv: [],
-      // A cap on the worker's own heap: a batch's entries, parsed one at a time.
-      resourceLimits: { maxOldGenerationSizeMb: 256 },
     });
   } catch {
     return undefined;
@@ -99,6 +100,7 @@ class WorkerHasher implements BackgroundHasher {
   private result: ((digests: Uint8Array[]) => void) | undefined;
   private closed = false;
   private nextId = 0;
+  private holds = 0;
   private streamTime = 0;
   private readonly pendingEntries = new Map<number, (answer: FromBundleWorker | undefined) => void>();
 
@@ -117,7 +119,7 @@ class WorkerHasher implements BackgroundHasher {
       }
     });
     const fail = (error: Error): void => {
-      this.failure ??= error;
+      this.failure ??= workerFailure(error);
       this.wake();
       this.result?.([]);
       for (const resolve of this.pendingEntries.values()) resolve(undefined);
@@ -150,7 +152,7 @@ class WorkerHasher implements BackgroundHasher {
   }
 
   async settle(): Promise<void> {
-    while (this.inFlight > MAX_IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.inFlight > MAX_IN_FLIGHT && !this.failure) await this.held(new Promise<void>((resolve) => this.waiting.push(resolve)));
     if (this.failure) throw this.failure;
   }
 
@@ -180,13 +182,30 @@ class WorkerHasher implements BackgroundHasher {
     return { hashes: answer.hashes, outcomes: answer.outcomes, hashMs: answer.hashMs, checkMs: answer.checkMs };
   }
 
+  /**
+   * Waits on the worker with it ref'd. It is unref'd when idle, so that a hasher left
+   * open does not keep a process alive; but while something waits on it, its answer (or
+   * its 'error', if it dies) may be the only thing left to happen, and an unref'd worker
+   * let the process end there, a verification half done and exit status 0.
+   */
+  private async held<T>(wait: Promise<T>): Promise<T> {
+    if (this.holds++ === 0) this.worker.ref();
+    try {
+      return await wait;
+    } finally {
+      if (--this.holds === 0) this.worker.unref();
+    }
+  }
+
   private async ask(message: (id: number) => ToBundleWorker): Promise<FromBundleWorker> {
     if (this.failure) throw this.failure;
     const id = this.nextId++;
-    const answer = await new Promise<FromBundleWorker | undefined>((resolve) => {
-      this.pendingEntries.set(id, resolve);
-      this.worker.postMessage(message(id));
-    });
+    const answer = await this.held(
+      new Promise<FromBundleWorker | undefined>((resolve) => {
+        this.pendingEntries.set(id, resolve);
+        this.worker.postMessage(message(id));
+      }),
+    );
     if (!answer) throw this.failure ?? new Error('the hashing worker stopped');
     return answer;
   }
@@ -195,10 +214,12 @@ class WorkerHasher implements BackgroundHasher {
     // A worker that has already stopped would never answer.
     if (this.failure) throw this.failure;
     if (this.used > 0) this.send();
-    const digests = await new Promise<Uint8Array[]>((resolve) => {
-      this.result = resolve;
-      this.worker.postMessage({ type: 'finish' });
-    });
+    const digests = await this.held(
+      new Promise<Uint8Array[]>((resolve) => {
+        this.result = resolve;
+        this.worker.postMessage({ type: 'finish' });
+      }),
+    );
     this.result = undefined;
     if (this.failure) throw this.failure;
     return digests;
@@ -228,4 +249,16 @@ class WorkerHasher implements BackgroundHasher {
     this.waiting = [];
     for (const resolve of waiting) resolve();
   }
+}
+
+/**
+ * Why the worker stopped, as the verification reports it. Out of memory, it was checking
+ * an entry that takes more memory to read than this process has (the worker has the same
+ * limit as this thread): the bundle is refused as too large, as it would be here.
+ */
+function workerFailure(error: Error): Error {
+  if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new TearlineError('E_TOO_LARGE', 'an entry takes more memory to check than this verifier allows', { cause: error });
+  }
+  return new TearlineError('E_INTERNAL', `the bundle worker stopped: ${error.message}`, { cause: error });
 }
