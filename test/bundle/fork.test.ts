@@ -8,6 +8,7 @@ import { sodium } from '../../electron/core/crypto/sodium';
 import { exampleBody } from '../../shared/domain';
 import { tempDir } from '../helpers/tmp';
 import { PASS, addCase, newVault, trust, type CaseIds } from './fixtures';
+import { craftBundle, craftRecord } from './craft';
 
 const dir = tempDir('tearline-bundle-fork-');
 let n = 0;
@@ -153,6 +154,46 @@ describe('a copied vault used twice', () => {
     } finally {
       original.close();
       twinReceiver.close();
+    }
+  });
+});
+
+describe('another key claiming a log it does not sign', () => {
+  it('is refused, and is no evidence of a fork by either key', async () => {
+    const owner = await newVault(dir, 'Owner');
+    const holder = await newVault(dir, 'Holder');
+    const other = await newVault(dir, 'Other');
+    try {
+      trust(holder, owner);
+      trust(holder, other);
+      addCase(owner);
+      const genuine = await exportBundle(owner, { selection: { all: true }, singleFile: true });
+      expect((await importBundle(holder, { bytes: genuine.bytes! }, { accept: true })).verdict.valid).toBe(true);
+
+      // A trusted key signs a bundle that claims the owner's log at the same size, with another root.
+      const claim = craftBundle({
+        origin: owner.origin,
+        log: Array.from({ length: genuine.checkpoint.size }, () =>
+          craftRecord({ id: crypto.randomUUID(), kind: 'note', caseId: null, author: other.workstation().edPublicKey, ts: '2026-01-01T00:00:00.000Z', body: {} }),
+        ),
+        select: [],
+        signer: { secretKey: other.workstation().edSecretKey },
+      });
+      const size = holder.size;
+      const result = await importBundle(holder, { bytes: claim.singleFile }, { accept: true });
+      expect(result.verdict.valid).toBe(false);
+      expect(result.verdict.problems.map((p) => p.code)).toContain('E_UNTRUSTED_SIGNER');
+      expect(result.verdict.problems.map((p) => p.code)).not.toContain('E_FORK');
+      expect(result.forkRecorded).toBe(false);
+      expect(holder.size).toBe(size);
+      const listing = trustList(holder);
+      expect(listing.forks).toEqual([]);
+      expect(listing.keys.map((k) => [k.name, k.forked])).toEqual([
+        ['Owner', false],
+        ['Other', false],
+      ]);
+    } finally {
+      for (const v of [owner, holder, other]) v.close();
     }
   });
 });

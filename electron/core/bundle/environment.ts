@@ -40,13 +40,7 @@ export function vaultEnvironment(vault: Vault, keys: RowKeys): VaultEnvironment 
     trust,
     ownOrigin: vault.origin,
     candidates: (keyId) => trust.filter((r) => equalBytes(fromHex(r.keyId), keyId)).map((r) => candidateOf(r, forked.has(r.fingerprint))),
-    held: (origin) => {
-      const held = heldCheckpoints(vault, keys, origin);
-      return {
-        checkpoints: held.map((cp) => ({ size: cp.size, root: cp.root })),
-        signers: [...new Set(held.map((cp) => cp.fingerprint))],
-      };
-    },
+    held: (origin) => heldCheckpoints(vault, keys, origin).map((cp) => ({ size: cp.size, root: cp.root, fingerprint: cp.fingerprint })),
     originOwner: (origin) => {
       const owner = trust.find((r) => r.origin === origin && !r.revoked);
       return owner ? { who: owner.name, fingerprint: owner.fingerprint } : undefined;

@@ -13,7 +13,7 @@
 import { toBase64, toHex } from '../../../shared/bytes';
 import { TearlineError } from '../../../shared/errors';
 import { limitsWith, type BundleForm, type BundleLimits } from '../../../shared/bundle/format';
-import type { SignedCheckpoint } from '../../../shared/bundle/evidence';
+import { verifySignedCheckpoint, type SignedCheckpoint } from '../../../shared/bundle/evidence';
 import { addProblem, verdictLine, type Verdict } from '../../../shared/bundle/verdict';
 import { loadSodium } from '../crypto/sodium';
 import { saveTrust } from '../trust/keyring';
@@ -21,6 +21,7 @@ import { heldCheckpoints, holdCheckpoint, recordFork } from '../trust/peers';
 import { withRowKeysAsync, type RowKeys } from '../trust/sealed-rows';
 import type { Vault } from '../vault/vault';
 import { mapSqliteError } from '../vault/vault-db';
+import { verifyDetached } from '../vault/workstation';
 import { vaultEnvironment } from './environment';
 import type { ImportedRecord } from './imported-store';
 import { loadBundle, type BundleSource, type HashWorkerOption, type LoadedBundle } from './input';
@@ -225,8 +226,15 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
 function storeForkEvidence(vault: Vault, keys: RowKeys, run: VerificationResult, now: string): boolean {
   const conflict = run.relation?.conflict;
   if (!conflict || !run.head || !run.signer) return false;
-  const held = heldCheckpoints(vault, keys, run.head.origin).find((cp) => cp.size === conflict.held.size && cp.root === conflict.held.root);
+  const fingerprint = run.signer.fingerprint;
+  const held = heldCheckpoints(vault, keys, run.head.origin).find(
+    (cp) => cp.fingerprint === fingerprint && cp.size === conflict.held.size && cp.root === conflict.held.root,
+  );
   if (!held) return false;
+  // Evidence is kept only if it is evidence: both checkpoints signed by this very key.
+  const publicKey = run.signer.publicKey;
+  const verify = (signature: Uint8Array, message: Uint8Array, key: Uint8Array) => verifyDetached(key, message, signature);
+  if (!verifySignedCheckpoint(held, publicKey, verify) || !verifySignedCheckpoint(signedCheckpointOf(run), publicKey, verify)) return false;
   const { fingerprint: _f, receivedAt: _r, ...heldCheckpoint } = held;
   return vault.writeTogether('the fork evidence was not kept', () => {
     const presented = signedCheckpointOf(run);

@@ -59,8 +59,8 @@ export interface VerifyEnvironment {
   candidates(keyId: Uint8Array): SignerCandidate[];
   /** This vault's own origin: a bundle from it is refused. */
   ownOrigin?: string;
-  /** With a vault: the checkpoints held from an origin, and the fingerprints of the keys that signed them. */
-  held?(origin: string): { checkpoints: HeldCheckpoint[]; signers: string[] };
+  /** With a vault: the checkpoints held from an origin, each with the fingerprint of the key that signed it. */
+  held?(origin: string): (HeldCheckpoint & { fingerprint: string })[];
   /** With a vault: the trusted key (name or fingerprint, and fingerprint) bound to an origin, if any. */
   originOwner?(origin: string): { who: string; fingerprint: string } | undefined;
   /** With a vault: whether an entry is already held. */
@@ -215,14 +215,21 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   for (const p of consistency.problems) addProblem(verdict, p);
   if (env.held) {
     const held = env.held(head.origin);
-    const others = held.signers.filter((f) => f !== signer.fingerprint);
-    if (others.length > 0) {
+    const other = held.find((cp) => cp.fingerprint !== signer.fingerprint);
+    if (other) {
       addProblem(verdict, {
         code: 'E_UNTRUSTED_SIGNER',
-        message: `checkpoints of ${head.origin} held here were signed by another key (${others[0]}); this key may not sign for that log`,
+        message: `checkpoints of ${head.origin} held here were signed by another key (${other.fingerprint}); this key may not sign for that log`,
       });
     }
-    const relation = relate(head, held.checkpoints, consistency.valid);
+    // A fork is one key signing two histories: only this key's own checkpoints can show
+    // one. Another key's checkpoint that disagrees is that key's claim, refused above, and
+    // is no evidence against this one.
+    const relation = relate(
+      head,
+      held.filter((cp) => cp.fingerprint === signer.fingerprint),
+      consistency.valid,
+    );
     result.relation = relation;
     verdict.relation = relation.relation;
     verdict.held = relation.latest ? { size: relation.latest.size, root: relation.latest.root } : null;
