@@ -11,7 +11,10 @@ import type { AppendedEntry, EntryDraft, ExternalEntries, Vault } from './vault/
 /** The case folded from local and imported entries, ordered by time (the two logs number apart). */
 export function caseWithImports(vault: Vault, caseId: string): CaseView {
   const local = vault.caseFoldInputs(caseId);
-  const imported = importedFoldInputs(vault, caseId);
+  // This vault's own record of an entry always wins: an imported entry with the same id
+  // (which verification refuses from now on) never stands in for it.
+  const localIds = new Set(local.map((e) => e.header.id));
+  const imported = importedFoldInputs(vault, caseId).filter((e) => !localIds.has(e.header.id));
   if (imported.length === 0) return vault.caseView(caseId);
   const opened = [...local, ...imported].some((e) => e.header.kind === 'case.opened' && e.header.id === caseId);
   if (!opened) throw new TearlineError('E_NOT_FOUND', `no case ${caseId} in this vault`);

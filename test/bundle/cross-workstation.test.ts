@@ -10,6 +10,8 @@ import { appendEntries, allCaseIds, cachedCase, caseWithImports } from '../../el
 import { verifyVault } from '../../electron/core/log/integrity';
 import { tempDir } from '../helpers/tmp';
 import { addCase, newVault, trust } from './fixtures';
+import { craftBundle, craftRecord } from './craft';
+import { exampleBody } from '../../shared/domain';
 import type { Vault } from '../../electron/core/vault/vault';
 
 const dir = tempDir();
@@ -89,5 +91,31 @@ describe('an approval written on another workstation', () => {
     const view = cachedCase(south, caseId);
     expect(opened(view).withheld).not.toContain('warningText');
     expect(view).toEqual(caseWithImports(south, caseId));
+  });
+});
+
+describe('an imported entry with the id of one of ours', () => {
+  it('is refused at import, and could never stand in for our own record in the case', async () => {
+    const home = await newVault(dir, 'Home');
+    const peer = await newVault(dir, 'Peer');
+    open.push(home, peer);
+    trust(home, peer);
+    const { caseId } = addCase(home);
+    const ours = caseWithImports(home, caseId);
+    // A trusted peer signs a case.opened that carries our case's id, dated earlier.
+    const forged = craftRecord({
+      id: caseId,
+      kind: 'case.opened',
+      caseId,
+      author: peer.workstation().edPublicKey,
+      ts: '2000-01-01T00:00:00.000Z',
+      body: { ...(exampleBody('case.opened') as Record<string, unknown>), title: 'FORGED TITLE' },
+    });
+    const crafted = craftBundle({ origin: peer.origin, log: [forged], signer: { secretKey: peer.workstation().edSecretKey } });
+    const result = await importBundle(home, { bytes: crafted.singleFile }, { accept: true });
+    expect(result.verdict.valid).toBe(false);
+    expect(result.verdict.problems.map((p) => [p.code, p.message])).toEqual([['E_INVALID_ENTRY', expect.stringMatching(/is that of an entry of this vault's own log/)]]);
+    expect(result.changed).toBe(false);
+    expect(caseWithImports(home, caseId)).toEqual(ours);
   });
 });

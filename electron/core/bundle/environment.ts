@@ -39,6 +39,7 @@ export function vaultEnvironment(vault: Vault, keys: RowKeys): VaultEnvironment 
     store,
     trust,
     ownOrigin: vault.origin,
+    ownEntry: (id) => vault.hasEntry(id),
     candidates: (keyId) => trust.filter((r) => equalBytes(fromHex(r.keyId), keyId)).map((r) => candidateOf(r, forked.has(r.fingerprint))),
     held: (origin) => heldCheckpoints(vault, keys, origin).map((cp) => ({ size: cp.size, root: cp.root, fingerprint: cp.fingerprint })),
     originOwner: (origin) => {

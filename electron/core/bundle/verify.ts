@@ -65,6 +65,8 @@ export interface VerifyEnvironment {
   originOwner?(origin: string): { who: string; fingerprint: string } | undefined;
   /** With a vault: whether an entry is already held. */
   entryStatus?(origin: string, entry: CheckedEntry): EntryStatus;
+  /** With a vault: whether its own log has an entry with this id (ids are unique across workstations). */
+  ownEntry?(id: string): boolean;
   /** Extra warnings about the signer (known forks). */
   signerWarnings?(signer: SignerCandidate): string[];
   /** The message when no candidate key has the signature's key id. */
@@ -271,8 +273,17 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
       entries.kinds[kind] = (entries.kinds[kind] ?? 0) + 1;
       if (valid.caseId !== null && cases.size < 10_000) cases.add(valid.caseId);
       for (const f of valid.withheld) entries.withheld[f] = (entries.withheld[f] ?? 0) + 1;
-      if (env.entryStatus || options.onEntry || verdict.preview.length < PREVIEW_LIMIT) {
+      if (env.entryStatus || env.ownEntry || options.onEntry || verdict.preview.length < PREVIEW_LIMIT) {
         const entry = entryOf();
+        // Ids are random (UUIDv7): another log's entry with one of ours is forged, made to
+        // stand in for our own record in the case it belongs to.
+        if (env.ownEntry?.(entry.header.id)) {
+          addProblem(verdict, {
+            code: 'E_INVALID_ENTRY',
+            message: `entry #${entry.index}: its id ${entry.header.id} is that of an entry of this vault's own log`,
+            at: `entry ${entry.index}`,
+          });
+        }
         const status = env.entryStatus ? env.entryStatus(head.origin, entry) : null;
         if (status === 'new') countNew++;
         if (status === 'more-fields') countMore++;
