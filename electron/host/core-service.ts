@@ -50,7 +50,7 @@ import { buildKeyCard } from '../core/vault/key-card';
 import { allCaseIds, appendEntries, cachedCase, caseWithImports, forgetCases } from '../core/case-records';
 import { Vault } from '../core/vault/vault';
 import { mapSqliteError } from '../core/vault/vault-db';
-import { writeFileWhole } from '../core/files/whole-file';
+import { fileReadError, writeFileWhole } from '../core/files/whole-file';
 import { fingerprintHex } from '../core/vault/workstation';
 import { DraftStore } from './drafts';
 import { Operation, type CancelSignal, type ProgressSink } from './operation';
@@ -300,12 +300,20 @@ export class CoreService implements CoreMethods {
 
   readKeyCardFile(_request: ParsedRequestOf<'readKeyCardFile'>, { file }: CallContext): ResponseOf<'readKeyCardFile'> {
     if (!file) throw new TearlineError('E_USAGE', 'no key card file was chosen');
-    const size = statSync(file, { throwIfNoEntry: false })?.size;
-    if (size === undefined) throw new TearlineError('E_IO', `cannot read ${path.basename(file)}: no such file`);
-    if (size > KEY_CARD_MAX_BYTES) throw new TearlineError('E_MALFORMED', 'that file is far too large to be a key card');
+    const context = `cannot read ${path.basename(file)}`;
+    const info = statSync(file, { throwIfNoEntry: false });
+    if (info === undefined) throw new TearlineError('E_IO', `${context}: no such file`);
+    if (!info.isFile()) throw new TearlineError('E_IO', `${context}: not a regular file`);
+    if (info.size > KEY_CARD_MAX_BYTES) throw new TearlineError('E_MALFORMED', 'that file is far too large to be a key card');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw fileReadError(context, error);
+    }
     let value: unknown;
     try {
-      value = JSON.parse(readFileSync(file, 'utf8'));
+      value = JSON.parse(text);
     } catch {
       throw new TearlineError('E_MALFORMED', 'that file is not a key card (a key card is the JSON file another workstation saves from its Keys screen)');
     }
@@ -449,10 +457,18 @@ function bundleRun(op: Operation): RunOptions {
  * in between. A file over the size limit is left to the core to refuse without reading it.
  */
 function fileSource(file: string): BundleSource {
-  const size = statSync(file, { throwIfNoEntry: false })?.size;
-  if (size === undefined || size > DEFAULT_LIMITS.maxBytes) return { path: file };
-  const source: BundleSource = { bytes: new Uint8Array(readFileSync(file)) };
-  const signature = file + SIGNATURE_SUFFIX;
-  if (existsSync(signature) && statSync(signature).size <= DEFAULT_LIMITS.maxSignatureBytes) source.signatureText = readFileSync(signature, 'utf8');
-  return source;
+  const context = `cannot read ${path.basename(file)}`;
+  const info = statSync(file, { throwIfNoEntry: false });
+  // Only a regular file: a FIFO or a device would block this thread, and the lock behind it.
+  if (info !== undefined && !info.isFile()) throw new TearlineError('E_IO', `${context}: not a regular file`);
+  if (info === undefined || info.size > DEFAULT_LIMITS.maxBytes) return { path: file };
+  try {
+    const source: BundleSource = { bytes: new Uint8Array(readFileSync(file)) };
+    const signature = file + SIGNATURE_SUFFIX;
+    const signatureInfo = statSync(signature, { throwIfNoEntry: false });
+    if (signatureInfo?.isFile() && signatureInfo.size <= DEFAULT_LIMITS.maxSignatureBytes) source.signatureText = readFileSync(signature, 'utf8');
+    return source;
+  } catch (error) {
+    throw fileReadError(context, error);
+  }
 }

@@ -59,6 +59,10 @@ describe('bundles and trust through the core service', () => {
     const notACard = path.join(dir, 'a.tearline');
     expect(errorCode(await b.invoke('readKeyCardFile', {}, { file: notACard }))).toBe('E_MALFORMED');
     expect(errorCode(await b.invoke('readKeyCardFile', {}))).toBe('E_USAGE');
+    // A folder, or a file that is gone, is a file that cannot be read: E_IO, not "not a key card".
+    expect(await b.invoke('readKeyCardFile', {}, { file: dir })).toMatchObject({ ok: false, error: { code: 'E_IO', message: expect.stringMatching(/not a regular file/) } });
+    expect(errorCode(await b.invoke('readKeyCardFile', {}, { file: path.join(dir, 'gone.json') }))).toBe('E_IO');
+    expect(await b.invoke('inspectBundleFile', {}, { file: dir })).toMatchObject({ ok: false, error: { code: 'E_IO', message: expect.stringMatching(/not a regular file/) } });
   });
 
   it('trusts each other’s key cards and lists them', async () => {

@@ -13,6 +13,14 @@ export function fileWriteError(context: string, error: unknown): TearlineError {
   return new TearlineError('E_IO', `${context}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
+/** `context: why` for a file that cannot be read, as one E_IO line (never an internal error). */
+export function fileReadError(context: string, error: unknown): TearlineError {
+  const code = (error as { code?: string }).code;
+  const why =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : error instanceof Error ? error.message : String(error);
+  return new TearlineError('E_IO', `${context}: ${why}`, { cause: error });
+}
+
 /**
  * Writes `data` to a temporary name beside `target`, syncs it, and renames it over
  * `target`: a reader, or a crash, sees the old file or the new one, never half of one. On
