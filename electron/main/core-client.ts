@@ -60,15 +60,20 @@ interface Pending {
   operationId: string | undefined;
 }
 
+/** How long the core has to confirm a lock before its process is ended (the keys end with it). */
+export const LOCK_CONFIRM_MS = 10_000;
+
 export class CoreClient {
   private child: CoreChild | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private unlocked = false;
+  private lockWatch: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly spawn: () => CoreChild,
     private readonly listener: CoreClientListener,
+    private readonly lockConfirmMs = LOCK_CONFIRM_MS,
   ) {}
 
   get isUnlocked(): boolean {
@@ -98,9 +103,27 @@ export class CoreClient {
     return running;
   }
 
-  /** Wipes the keys in the core process, pre-empting whatever runs there. */
+  /**
+   * Wipes the keys in the core process, pre-empting whatever runs there. The window is
+   * told at once, not when the core gets to it: the core's thread may be in the middle of
+   * a long step (a large append, a bundle read from slow media), and records must not
+   * stay on screen, nor text on the clipboard, meanwhile. If the core has not confirmed
+   * the lock in `lockConfirmMs`, its process is ended, and the keys with it.
+   */
   lock(reason: LockReason): void {
-    this.child?.postMessage({ type: 'lock', reason });
+    const child = this.child;
+    if (!child) return;
+    child.postMessage({ type: 'lock', reason });
+    if (!this.unlocked) return;
+    this.unlocked = false;
+    this.listener.onLocked(reason);
+    if (this.lockWatch === undefined) {
+      this.lockWatch = setTimeout(() => {
+        this.lockWatch = undefined;
+        if (this.child === child) child.kill();
+      }, this.lockConfirmMs);
+      this.lockWatch.unref?.();
+    }
   }
 
   /** At quit: lock, then end the process (its exit wipes anything left). */
@@ -121,6 +144,7 @@ export class CoreClient {
     child.on('exit', () => {
       if (this.child !== child) return;
       this.child = undefined;
+      this.confirmed();
       this.failAll();
       if (this.unlocked) {
         this.unlocked = false;
@@ -154,11 +178,23 @@ export class CoreClient {
         this.listener.onProgress({ ...message, type: 'progress' });
         return;
       case 'state':
-        this.unlocked = !message.locked;
-        if (message.locked) this.listener.onLocked(message.reason ?? 'user');
-        else this.listener.onUnlocked();
+        if (message.locked) {
+          this.confirmed();
+          // Already reported when the lock was asked for here.
+          if (!this.unlocked) return;
+          this.unlocked = false;
+          this.listener.onLocked(message.reason ?? 'user');
+        } else {
+          this.unlocked = true;
+          this.listener.onUnlocked();
+        }
         return;
     }
+  }
+
+  private confirmed(): void {
+    if (this.lockWatch !== undefined) clearTimeout(this.lockWatch);
+    this.lockWatch = undefined;
   }
 
   private failAll(): void {

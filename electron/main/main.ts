@@ -120,7 +120,22 @@ function start(): void {
   );
 
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(menuTemplate({ appName: app.getName(), platform: process.platform, packaged: app.isPackaged, onLock: () => core.lock('user') })),
+    Menu.buildFromTemplate(
+      menuTemplate({
+        appName: app.getName(),
+        platform: process.platform,
+        packaged: app.isPackaged,
+        onLock: () => core.lock('user'),
+        onCopy: (window, cut) => {
+          const contents = window instanceof BrowserWindow ? window.webContents : undefined;
+          if (!contents || !ourContents.has(contents.id)) return;
+          const before = clipboard.readText();
+          if (cut) contents.cut();
+          else contents.copy();
+          guard.adoptPageCopy(before);
+        },
+      }),
+    ),
   );
 
   app.on('before-quit', () => {
@@ -131,10 +146,10 @@ function start(): void {
   // unlocked in a process without a window.
   app.on('window-all-closed', () => app.quit());
 
-  createWindow(devTools, autoLock);
+  createWindow(devTools, autoLock, () => core.lock('user'));
 }
 
-function createWindow(devTools: boolean, autoLock: AutoLock): void {
+function createWindow(devTools: boolean, autoLock: AutoLock, lock: () => void): void {
   const win = createMainWindow({ preload: PRELOAD, devTools });
   const id = win.webContents.id;
   windows.add(win);
@@ -144,6 +159,9 @@ function createWindow(devTools: boolean, autoLock: AutoLock): void {
     ourContents.delete(id);
   });
   win.webContents.on('input-event', () => autoLock.activity());
+  // A page that crashed shows nothing and cannot ask to lock: lock now, rather than when
+  // the idle timer runs out.
+  win.webContents.on('render-process-gone', () => lock());
   win.once('ready-to-show', () => win.show());
   void win.loadURL(APP_ENTRY_URL);
 }

@@ -161,6 +161,36 @@ describe('main process ↔ core process', () => {
   });
 });
 
+describe('a lock while the core is busy', () => {
+  it('is shown at once, and ends the core if it does not confirm the lock in time', async () => {
+    // A core that has unlocked, and whose thread is then stuck: it takes no more messages.
+    class StuckCore extends EventEmitter implements CoreChild {
+      killed = false;
+      postMessage(message: ToCore): void {
+        if (message.type === 'call') this.emit('message', { type: 'state', locked: false });
+      }
+      kill(): boolean {
+        this.killed = true;
+        this.emit('exit', 1);
+        return true;
+      }
+    }
+    const core = new StuckCore();
+    const states: string[] = [];
+    const client = new CoreClient(() => core, { onProgress: () => undefined, onLocked: (r) => states.push(`locked:${r}`), onUnlocked: () => states.push('unlocked') }, 50);
+    void client.call('vaultStatus', {});
+    expect(client.isUnlocked).toBe(true);
+    client.lock('suspend');
+    expect(states).toEqual(['unlocked', 'locked:suspend']);
+    expect(client.isUnlocked).toBe(false);
+    expect(core.killed).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(core.killed).toBe(true);
+    // Reported once, not again when the process ends.
+    expect(states).toEqual(['unlocked', 'locked:suspend']);
+  });
+});
+
 describe('the router', () => {
   it('drops messages that are not ours', () => {
     const toWorker: unknown[] = [];

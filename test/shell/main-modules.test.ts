@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/ipc';
-import { chooseFile, datedName } from '../../electron/main/dialogs';
+import { chooseFile, datedName, freeName } from '../../electron/main/dialogs';
 import { createMainHandlers } from '../../electron/main/main-handlers';
 import { menuTemplate } from '../../electron/main/menu';
 import { devNativeDir, nativeBindingPath } from '../../electron/main/native-binding';
@@ -63,8 +63,11 @@ describe('the main-served channels', () => {
 });
 
 describe('dialogs', () => {
-  it('suggests a dated file name', () => {
+  it('suggests a dated file name, and one that is free', () => {
     expect(datedName('tearline-backup.tearline', new Date('2025-03-10T12:00:00Z'))).toBe('tearline-backup-2025-03-10.tearline');
+    const taken = new Set(['/docs/b-2025-03-10.tearline', '/docs/b-2025-03-10-2.tearline']);
+    expect(freeName('/docs', 'b-2025-03-10.tearline', (f) => taken.has(f))).toBe('b-2025-03-10-3.tearline');
+    expect(freeName('/docs', 'c.tearline', (f) => taken.has(f))).toBe('c.tearline');
   });
 
   it('returns the chosen path, or undefined when cancelled', async () => {
@@ -84,23 +87,40 @@ describe('menuTemplate', () => {
     items.flatMap((i) => [...(i.role ? [i.role] : []), ...(Array.isArray(i.submenu) ? roles(i.submenu) : [])]);
 
   it('has no reload and no developer tools in a packaged build', () => {
-    const packaged = roles(menuTemplate({ appName: 'Tearline', platform: 'linux', packaged: true, onLock: () => undefined }));
+    const packaged = roles(menuTemplate({ appName: 'Tearline', platform: 'linux', packaged: true, onLock: () => undefined, onCopy: () => undefined }));
     expect(packaged).not.toContain('toggleDevTools');
     expect(packaged).not.toContain('reload');
-    expect(packaged).toEqual(expect.arrayContaining(['copy', 'paste', 'quit']));
-    const dev = roles(menuTemplate({ appName: 'Tearline', platform: 'linux', packaged: false, onLock: () => undefined }));
+    expect(packaged).toEqual(expect.arrayContaining(['paste', 'quit']));
+    const dev = roles(menuTemplate({ appName: 'Tearline', platform: 'linux', packaged: false, onLock: () => undefined, onCopy: () => undefined }));
     expect(dev).toContain('toggleDevTools');
   });
 
   it('locks the vault from the menu', () => {
     const onLock = vi.fn();
     for (const platform of ['linux', 'darwin', 'win32'] as const) {
-      const items = menuTemplate({ appName: 'Tearline', platform, packaged: true, onLock });
+      const items = menuTemplate({ appName: 'Tearline', platform, packaged: true, onLock, onCopy: () => undefined });
       const lock = items.flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : [])).find((i) => i.label === 'Lock Vault');
       expect(lock?.accelerator).toBe('CmdOrCtrl+L');
       (lock!.click as () => void)();
     }
     expect(onLock).toHaveBeenCalledTimes(3);
+  });
+
+  it('copies and cuts through the app (so that the clipboard is cleared), never through the built-in roles', () => {
+    const onCopy = vi.fn();
+    const items = menuTemplate({ appName: 'Tearline', platform: 'linux', packaged: true, onLock: () => undefined, onCopy });
+    expect(roles(items)).not.toContain('copy');
+    expect(roles(items)).not.toContain('cut');
+    const edit = items.find((i) => i.label === '&Edit')!.submenu as MenuItemConstructorOptions[];
+    const copy = edit.find((i) => i.accelerator === 'CmdOrCtrl+C')!;
+    const cut = edit.find((i) => i.accelerator === 'CmdOrCtrl+X')!;
+    const window = {} as never;
+    (copy.click as (item: unknown, window: unknown) => void)({}, window);
+    (cut.click as (item: unknown, window: unknown) => void)({}, window);
+    expect(onCopy.mock.calls).toEqual([
+      [window, false],
+      [window, true],
+    ]);
   });
 });
 

@@ -157,6 +157,30 @@ describe('ClipboardGuard', () => {
     expect(cleared()).toBe(1);
   });
 
+  it('looks after what the page itself copied (Ctrl+C), once the clipboard has changed', () => {
+    const { clock, board, guard, cleared } = setup();
+    board.writeText('from another program');
+    guard.adoptPageCopy(board.readText());
+    // Chromium writes the clipboard a moment after the menu's Copy.
+    clock.advance(90);
+    board.writeText('the intended victim, as the record names them');
+    clock.advance(29_000);
+    expect(board.text).toBe('the intended victim, as the record names them');
+    clock.advance(2_000);
+    expect(board.text).toBe('');
+    expect(cleared()).toBe(1);
+  });
+
+  it('adopts nothing if the page copied nothing', () => {
+    const { clock, board, guard } = setup();
+    board.writeText('from another program');
+    guard.adoptPageCopy(board.readText());
+    clock.advance(120_000);
+    expect(board.text).toBe('from another program');
+    expect(guard.clearIfUnchanged()).toBe(false);
+    expect(clock.pending).toBe(0);
+  });
+
   it('leaves the clipboard alone if something else was copied since', () => {
     const { clock, board, guard, cleared } = setup();
     guard.copy('the sanitized warning text');
