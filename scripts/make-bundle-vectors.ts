@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { concatBytes, toHex, utf8 } from '../shared/bytes';
-import { canonicalJsonBytes, MAX_JSON_DEPTH } from '../shared/canonical-json';
+import { canonicalJsonBytes, MAX_JSON_DEPTH, MAX_JSON_ITEMS } from '../shared/canonical-json';
 import { armor } from '../shared/codec/armor';
 import { ARMOR_LABEL } from '../shared/bundle/format';
 import type { BundleHead } from '../shared/bundle/head';
@@ -232,6 +232,21 @@ export async function makeVectors(): Promise<VectorSet> {
     craftBundle({ ...base, log: deepLog }).singleFile,
     'E_INVALID_ENTRY',
     `an amendment whose changes nest ${MAX_JSON_DEPTH + 1} deep (JCS allows ${MAX_JSON_DEPTH}), correctly committed, proven and signed`,
+  );
+  // {"specifics":[0,0,…]}: '{', '[' and MAX_JSON_ITEMS - 1 commas, one too many.
+  const manyLog = log.map((r, i) =>
+    i === 5
+      ? craftRecord(
+          { id: r.header.id, kind: 'amendment', caseId, author, ts: r.header.ts, body: { ...exampleBody('amendment', { caseId }), target: log[2]!.header.id, changes: { specifics: new Array(MAX_JSON_ITEMS).fill(0) } } },
+          salt(5),
+        )
+      : r,
+  );
+  reject(
+    'too-many-items.bundle',
+    craftBundle({ ...base, log: manyLog }).singleFile,
+    'E_INVALID_ENTRY',
+    `an amendment whose changes have ${MAX_JSON_ITEMS + 1} of '[', '{' and ',' (JCS allows ${MAX_JSON_ITEMS}), correctly committed, proven and signed`,
   );
 
   // ---- invalid: encryption

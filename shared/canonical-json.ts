@@ -29,6 +29,32 @@ export function nestsDeeperThan(value: unknown, limit = MAX_JSON_DEPTH): boolean
   return false;
 }
 
+/**
+ * At most this many of the bytes '[', '{' and ',' outside strings in one canonical JSON
+ * text (about one per value). A verifier counts them before it parses anything, so that a
+ * few megabytes of `[{},{},…]` signed by a trusted key cannot cost gigabytes of memory to
+ * read; the longest list a real entry holds (the ids of a bundle's entries, within an
+ * entry's 16 MiB) stays below it.
+ */
+export const MAX_JSON_ITEMS = 500_000;
+
+/**
+ * Whether `value`, written as JSON, would have more than `limit` of the bytes '[', '{'
+ * and ','. Call it on a value already known to nest no deeper than MAX_JSON_DEPTH.
+ */
+export function hasMoreJsonItemsThan(value: unknown, limit = MAX_JSON_ITEMS): boolean {
+  let count = 0;
+  const visit = (v: unknown): boolean => {
+    if (v === null || typeof v !== 'object') return false;
+    const items = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
+    count += items.length === 0 ? 1 : items.length;
+    if (count > limit) return true;
+    for (const item of items) if (visit(item)) return true;
+    return false;
+  };
+  return visit(value);
+}
+
 export function canonicalJson(value: unknown): string {
   // When every object's keys are already in canonical order, the engine's own
   // JSON.stringify writes exactly these bytes (same escapes, same number forms), natively.

@@ -13,6 +13,7 @@ import { getPolicy, isEntryKind, isSystemKind, refersToCase, validateBody } from
 import type { RawEntry } from './framing';
 import type { InclusionVerifier } from './inclusion';
 import { parseCanonical } from './jcs';
+import { MAX_JSON_DEPTH, MAX_JSON_ITEMS } from '../canonical-json';
 import type { Problem } from './verdict';
 
 export interface CheckedEntry {
@@ -160,7 +161,7 @@ export function checkEntry(raw: RawEntry, ctx: EntryCheckContext, hashes?: Entry
   const salts: Record<string, Uint8Array> = {};
   for (const f of raw.fields) {
     const parsed = parseCanonical(f.value);
-    if (!parsed) return failure(raw.index, 'E_INVALID_ENTRY', `field ${f.name} is not canonical UTF-8 JSON`, `entry ${raw.index}.${f.name}`);
+    if (!parsed) return failure(raw.index, 'E_INVALID_ENTRY', `field ${f.name} is not canonical UTF-8 JSON within the limits (${MAX_JSON_DEPTH} deep, ${MAX_JSON_ITEMS} items)`, `entry ${raw.index}.${f.name}`);
     body[f.name] = parsed.value;
     salts[f.name] = f.salt;
   }

@@ -8,7 +8,7 @@
  * the native path; anything else (unsorted or integer-like keys, which the engine
  * reorders) falls back to canonicalJson itself. The result is always canonicalJson's.
  */
-import { canonicalJson, MAX_JSON_DEPTH } from '../canonical-json';
+import { canonicalJson, MAX_JSON_DEPTH, MAX_JSON_ITEMS } from '../canonical-json';
 import { fromUtf8, utf8 } from '../bytes';
 
 function keysInOrder(value: unknown): boolean {
@@ -59,12 +59,14 @@ export function parseCanonical(bytes: Uint8Array): { value: unknown } | undefine
 
 /**
  * The reference rule: parse, write again canonically, compare; and nest no deeper than
- * MAX_JSON_DEPTH, checked first without recursion, so that no thread's stack decides.
+ * MAX_JSON_DEPTH, checked first without recursion, so that no thread's stack decides, with
+ * at most MAX_JSON_ITEMS of '[', '{' and ',', checked before the text is parsed.
  */
 export function parseCanonicalByRewriting(bytes: Uint8Array): { value: unknown } | undefined {
   // The decoder drops a leading byte-order mark, which canonical JSON never has.
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
-  if (nestingDepth(bytes) > MAX_JSON_DEPTH) return undefined;
+  const shape = jsonShape(bytes);
+  if (shape.depth > MAX_JSON_DEPTH || shape.items > MAX_JSON_ITEMS) return undefined;
   let text: string;
   let value: unknown;
   try {
@@ -90,8 +92,17 @@ const MAX_PLAIN_DIGITS = 15;
  * JSON.parse refuses the text whatever it is.
  */
 export function nestingDepth(bytes: Uint8Array): number {
+  return jsonShape(bytes).depth;
+}
+
+/**
+ * In one pass over JSON text: the most arrays and objects open at once, and the number of
+ * '[', '{' and ',' bytes outside strings (MAX_JSON_ITEMS bounds it).
+ */
+export function jsonShape(bytes: Uint8Array): { depth: number; items: number } {
   let depth = 0;
   let deepest = 0;
+  let items = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
@@ -101,12 +112,15 @@ export function nestingDepth(bytes: Uint8Array): number {
     } else if (c === QUOTE) {
       inString = true;
     } else if (c === 0x5b || c === 0x7b) {
+      items++;
       if (++depth > deepest) deepest = depth;
     } else if (c === 0x5d || c === 0x7d) {
       depth--;
+    } else if (c === 0x2c) {
+      items++;
     }
   }
-  return deepest;
+  return { depth: deepest, items };
 }
 
 /**
@@ -124,8 +138,8 @@ export function nestingDepth(bytes: Uint8Array): number {
  * one take \u00xx, refused here like every \u escape); valid UTF-8 holds no lone
  * surrogate, the one other thing it escapes. An integer of at most 15 digits is exact and
  * written back digit for digit. Keys of printable ASCII compare byte by byte as they do by
- * UTF-16 code units, which is canonical order. Nesting deeper than MAX_JSON_DEPTH is not
- * this grammar's. False means "not sure": the caller asks the reference.
+ * UTF-16 code units, which is canonical order. Nesting deeper than MAX_JSON_DEPTH, or more
+ * than MAX_JSON_ITEMS of '[', '{' and ',', is not this grammar's. False means "not sure": the caller asks the reference.
  */
 export function isPlainCanonical(bytes: Uint8Array): boolean {
   const n = bytes.length;
@@ -134,6 +148,8 @@ export function isPlainCanonical(bytes: Uint8Array): boolean {
   const kinds: number[] = [];
   const keyStart: number[] = [];
   const keyEnd: number[] = [];
+  // The '[', '{' and ',' seen: past MAX_JSON_ITEMS the reference decides (and refuses).
+  let items = 0;
 
   // Scans a string from its opening quote; returns the index after its closing quote, or -1.
   const string = (at: number): number => {
@@ -183,7 +199,7 @@ export function isPlainCanonical(bytes: Uint8Array): boolean {
     if (i >= n) return false;
     const c = bytes[i]!;
     if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (kinds.length >= MAX_JSON_DEPTH) return false;
+      if (kinds.length >= MAX_JSON_DEPTH || ++items > MAX_JSON_ITEMS) return false;
       const object = c === 0x7b;
       i++;
       if (bytes[i] === (object ? 0x7d : 0x5d)) {
@@ -237,6 +253,7 @@ export function isPlainCanonical(bytes: Uint8Array): boolean {
       const object = kinds[depth - 1] === 2;
       const b = bytes[i];
       if (b === 0x2c /* , */) {
+        if (++items > MAX_JSON_ITEMS) return false;
         i++;
         if (object) {
           if (bytes[i] !== QUOTE) return false;

@@ -4,7 +4,7 @@
  * and memoised per policy object.
  */
 import { z } from 'zod';
-import { canonicalJson, MAX_JSON_DEPTH, nestsDeeperThan } from '../canonical-json';
+import { canonicalJson, hasMoreJsonItemsThan, MAX_JSON_DEPTH, MAX_JSON_ITEMS, nestsDeeperThan } from '../canonical-json';
 import { TearlineError } from '../errors';
 import { caseBodyDefs, isRecord, type KindDef } from './case-bodies';
 import { hintOf, withCodes, type ChoiceOption, type FieldType } from './fields';
@@ -87,9 +87,11 @@ export function bodyProblems(kind: string, body: unknown, policy: Policy = DEFAU
   const d: KindDef = c.defs[k];
   if (!isRecord(body)) return [{ at: '', message: `expected an object (a group of fields), got ${body === null ? 'null' : Array.isArray(body) ? 'a list' : typeof body}` }];
 
-  // Each field's value is committed and carried as canonical JSON, which has a depth limit.
+  // Each field's value is committed and carried as canonical JSON, which has a depth
+  // limit and a limit on its number of values (a bundle could not carry it otherwise).
   for (const name of Object.keys(body)) {
     if (nestsDeeperThan(body[name])) return [{ at: name, message: `nests lists and groups more than ${MAX_JSON_DEPTH} levels deep` }];
+    if (hasMoreJsonItemsThan(body[name])) return [{ at: name, message: `holds more than ${MAX_JSON_ITEMS} values` }];
   }
 
   const withheld = new Set(options.withheld ?? []);

@@ -1,8 +1,8 @@
 /** The pure parts of the bundle format: framing, HEAD, trusted comment, commitments, proofs, relation. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalJsonBytes, MAX_JSON_DEPTH } from '../../shared/canonical-json';
-import { canonicalText, isPlainCanonical, nestingDepth, parseCanonical, parseCanonicalByRewriting } from '../../shared/bundle/jcs';
+import { canonicalJson, canonicalJsonBytes, hasMoreJsonItemsThan, MAX_JSON_DEPTH, MAX_JSON_ITEMS } from '../../shared/canonical-json';
+import { canonicalText, isPlainCanonical, jsonShape, nestingDepth, parseCanonical, parseCanonicalByRewriting } from '../../shared/bundle/jcs';
 import { concatBytes, fromHex, toHex, utf8 } from '../../shared/bytes';
 import { commitField } from '../../shared/entry';
 import { MerkleTree, verifyInclusion } from '../../shared/merkle';
@@ -300,6 +300,26 @@ describe('canonical JSON on the hot path', () => {
       for (const over of [1, 10_000]) expect(parseCanonical(utf8(wrap(inner, MAX_JSON_DEPTH + over))), inner).toBeUndefined();
     }
     expect(nestingDepth(utf8('{"a":"[[[","b":[{}]}'))).toBe(3);
+  });
+
+  it(`refuses more than MAX_JSON_ITEMS of '[', '{' and ',' on either path, before parsing`, () => {
+    // [0,0,…] with n zeros: one '[' and n - 1 commas. 0.5 takes the rewriting path.
+    for (const element of ['0', '0.5']) {
+      const list = (n: number) => utf8(`[${new Array(n).fill(element).join(',')}]`);
+      expect(parseCanonical(list(MAX_JSON_ITEMS)), element).toBeDefined();
+      expect(parseCanonical(list(MAX_JSON_ITEMS + 1)), element).toBeUndefined();
+    }
+    expect(jsonShape(utf8('{"a":"[,{","b":[{},1]}'))).toEqual({ depth: 3, items: 5 });
+  });
+
+  it('counts the items of a value as its canonical text has them', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.integer({ min: 0, max: 40 }), (value, limit) => {
+        const items = jsonShape(canonicalJsonBytes(value)).items;
+        expect(hasMoreJsonItemsThan(value, limit)).toBe(items > limit);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../shared/bytes';
 import { DEFAULT_LIMITS } from '../../shared/bundle/format';
+import { MAX_JSON_ITEMS } from '../../shared/canonical-json';
 import type { Vault } from '../../electron/core/vault/vault';
 import { loadSodium, sodium } from '../../electron/core/crypto/sodium';
 import { startHashWorker } from '../../electron/core/crypto/hash-worker';
@@ -135,15 +136,22 @@ describe('the hashing worker', () => {
     big.close();
   });
 
-  it('refuses a value nested beyond the limit the same on either thread, whatever their stacks', async () => {
+  it.each([
     // The worker's stack is larger than the main thread's: before the limit, an entry some
     // thousands of levels deep passed there and failed here (this one, within what the
     // crafting code can write, passed on both).
+    ['nested beyond the depth limit, whatever the threads’ stacks', () => {
+      let deep: unknown = 'core';
+      for (let i = 0; i < 1000; i++) deep = [deep];
+      return deep;
+    }],
+    // Refused before it is parsed, on both threads.
+    ['with more items than the limit', () => new Array(MAX_JSON_ITEMS).fill(0)],
+  ])('refuses a value %s the same on either thread', async (_name, specifics) => {
     const key = sodium().crypto_sign_keypair();
     const author = key.publicKey;
     const caseId = '01900000-0000-7000-8000-00000000ca5e';
-    let deep: unknown = 'core';
-    for (let i = 0; i < 1000; i++) deep = [deep];
+    const deep = specifics();
     const opened = craftRecord({ id: caseId, kind: 'case.opened', caseId, author, ts: '2025-03-12T09:00:00.000Z', body: exampleBody('case.opened') });
     const amendment = craftRecord({
       id: '01900000-0000-7000-8000-0000000a3e0d',

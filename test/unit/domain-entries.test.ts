@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TearlineError } from '../../shared/errors';
-import { MAX_JSON_DEPTH } from '../../shared/canonical-json';
+import { MAX_JSON_DEPTH, MAX_JSON_ITEMS } from '../../shared/canonical-json';
 import {
   DEFAULT_POLICY,
   EXAMPLE_BODIES,
@@ -158,6 +158,8 @@ const invalid: Case[] = [
   ['amendment', 'no reason', (b) => without(b, 'reason'), 'reason', /required/],
   ['amendment', 'a bad field name', (b) => ({ ...b, changes: { 'not a field': 1 } }), 'changes.not a field'],
   ['amendment', 'a value nested too deep', (b) => ({ ...b, changes: { specifics: nested(MAX_JSON_DEPTH) } }), 'changes', /more than 64 levels deep/],
+  // {"specifics":[0,…]}: one '{', one '[' and a comma between each two of the zeros.
+  ['amendment', 'a value with too many values', (b) => ({ ...b, changes: { specifics: new Array(MAX_JSON_ITEMS).fill(0) } }), 'changes', /more than 500000 values/],
 ];
 
 /** Arrays nested `depth` deep. */
