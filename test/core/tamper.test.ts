@@ -56,6 +56,11 @@ const cases: [string, (db: Database.Database) => void, number, boolean?][] = [
   ['a removed last row', (db) => { db.prepare('DELETE FROM entries WHERE idx = ?').run(SIZE - 1); }, SIZE - 1],
   ['a removed last row and its checkpoint', (db) => { db.prepare('DELETE FROM entries WHERE idx = ?').run(SIZE - 1); db.prepare('DELETE FROM checkpoints WHERE size = ?').run(SIZE); }, SIZE - 1],
   ['a truncated log with its checkpoints', (db) => { db.prepare('DELETE FROM entries WHERE idx >= 6').run(); db.prepare('DELETE FROM checkpoints WHERE size > 6').run(); }, 6],
+  ['a truncated log with its checkpoints and its head', (db) => {
+    db.prepare('DELETE FROM entries WHERE idx >= 6').run();
+    db.prepare('DELETE FROM checkpoints WHERE size > 6').run();
+    db.prepare("DELETE FROM meta WHERE key = 'head'").run();
+  }, 6],
   ['two swapped rows', (db) => { const a = row(db, 3); const b = row(db, 6); put(db, b, 3); put(db, a, 6); }, 3],
   ['two swapped ciphertexts', (db) => { const a = row(db, 3); const b = row(db, 6); put(db, { ...a, ct: b.ct }); put(db, { ...b, ct: a.ct }); }, 3],
   ['a row moved to another index', (db) => { db.prepare('UPDATE entries SET idx = 100 WHERE idx = 8').run(); }, 8],

@@ -99,6 +99,20 @@ describe('vault life cycle', () => {
     v3.close();
   });
 
+  it('never reports two passphrase changes at once as both done', async () => {
+    const p = vaultPath();
+    const v = await Vault.create(p, PASS, { kdf: 'interactive' });
+    const results = await Promise.allSettled([v.changePassphrase('first new passphrase'), v.changePassphrase('second new passphrase')]);
+    v.close();
+    const done = results.map((r, i) => (r.status === 'fulfilled' ? ['first new passphrase', 'second new passphrase'][i] : undefined)).filter((x) => x !== undefined);
+    expect(done).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'E_VAULT_BUSY' } });
+    // The one reported done is the one that opens the vault.
+    const reopened = await Vault.open(p, done[0]!);
+    expect(reopened.list({ kind: 'passphrase.changed' }).total).toBe(1);
+    reopened.close();
+  });
+
   it('gives one process the vault: a second open is E_VAULT_BUSY, and the file stays sound', async () => {
     const p = vaultPath();
     const v = await Vault.create(p, PASS, { kdf: 'interactive' });

@@ -162,6 +162,14 @@ export function verifyVault(vault: Vault, onProgress?: ProgressFn): IntegrityRep
   }
   if (head && (head.size !== size || head.root !== toHex(tree.root(Math.min(head.size, size))))) {
     problems.push({ index: Math.min(head.size, size), what: 'head', message: `the log (size ${size}) is not the one last committed (size ${head.size})` });
+  } else if (!head && size > 0 && !problems.some((p) => p.what === 'head')) {
+    // Every commit writes the head: without it nothing says where the log ended, and a log
+    // cut short together with its later checkpoints would otherwise pass.
+    problems.push({ index: size, what: 'head', message: `the log head is missing: nothing vouches that the log ends at ${size} entries (entries may have been removed)` });
+  }
+  // What the unlock itself found (opened for inspection, it goes on past damage).
+  for (const d of vault.damaged) {
+    if (!problems.some((p) => p.index === d.index && p.message === d.reason)) problems.push({ index: d.index, what: 'entry', message: d.reason });
   }
   const firstBadIndex = problems.length === 0 ? null : Math.min(...problems.map((p) => p.index));
   return {

@@ -669,9 +669,12 @@ export class Vault {
       kdf: { alg: 'argon2id13', ...limits, salt: toBase64(randomBytes(sodium().crypto_pwhash_SALTBYTES)) },
     };
     const headerBytes = encodeVaultHeader(header);
+    const before = this.header;
     const wrapped = await wrapMasterKey(this.master!, pass, header.kdf, headerBytes);
-    // The vault may have been locked while the key was derived.
+    // The vault may have been locked while the key was derived; and two changes at once
+    // must not both report success when only the one written last opens the vault.
     this.requireWritable();
+    if (this.header !== before) throw new TearlineError('E_VAULT_BUSY', 'the passphrase was changed meanwhile; nothing was written');
     const put = db.prepare('UPDATE meta SET value = ? WHERE key = ?');
     // Header and wrapped key change together or not at all (either pair unlocks), and with
     // the log's record of the change: a failure reported for the record must not leave the
@@ -973,7 +976,8 @@ export class Vault {
   private checkSignedTree(size: number, damaged: (index: number, reason: string) => void): void {
     const head = this.readHead();
     if (!head || head.size !== size || head.root !== toHex(this.tree.root(size))) {
-      damaged(Math.min(size, head?.size ?? 0), `the log does not match its sealed head (head size ${head?.size ?? 'missing'}, entries ${size})`);
+      // Without a head, what is in doubt is the end of the log (entries after it removed).
+      damaged(head ? Math.min(size, head.size) : size, `the log does not match its sealed head (head size ${head?.size ?? 'missing'}, entries ${size})`);
       return;
     }
     const cp = this.requireOpen().prepare('SELECT size, root, sig FROM checkpoints ORDER BY size DESC LIMIT 1').get() as
