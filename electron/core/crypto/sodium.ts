@@ -20,6 +20,7 @@ export function loadSodium(): Promise<SodiumApi> {
   loading ??= (async () => {
     const lib = requireCjs('libsodium-wrappers-sumo') as SodiumApi;
     await lib.ready;
+    zeroOnFree(lib);
     instance = lib;
     return lib;
   })();
@@ -30,6 +31,35 @@ export function loadSodium(): Promise<SodiumApi> {
 export function sodium(): SodiumApi {
   if (!instance) throw new Error('libsodium used before loadSodium() resolved');
   return instance;
+}
+
+type Heap = { _malloc(n: number): number; _free(p: number): void; HEAPU8: Uint8Array };
+
+/**
+ * The wrappers copy every argument of a call into libsodium's memory, keys included, and
+ * free the copies without zeroing them, where they stay until the memory is reused: after
+ * a lock, the records key was still there. Every allocation is zeroed when it is freed.
+ */
+function zeroOnFree(lib: SodiumApi): void {
+  const heap = (lib as unknown as { libsodium?: Heap }).libsodium;
+  if (!heap || typeof heap._malloc !== 'function' || typeof heap._free !== 'function') return;
+  const malloc = heap._malloc.bind(heap);
+  const free = heap._free.bind(heap);
+  const sizes = new Map<number, number>();
+  heap._malloc = (n: number): number => {
+    const p = malloc(n);
+    if (p) sizes.set(p, n);
+    return p;
+  };
+  heap._free = (p: number): void => {
+    const n = sizes.get(p);
+    if (n !== undefined) {
+      // HEAPU8 is read now: the memory may have grown, and moved, since the allocation.
+      heap.HEAPU8.fill(0, p, p + n);
+      sizes.delete(p);
+    }
+    free(p);
+  };
 }
 
 function __filename_or_url(): string {
