@@ -74,7 +74,9 @@ export function relate(head: BundleHead, held: readonly HeldCheckpoint[], validP
       );
     }
   }
-  if (size === latest.size) return { relation: 'already-known', latest, problems: [] };
+  // The same checkpoint as one held, the latest or an earlier one: an old bundle imported
+  // again changes nothing, and is no rollback (its checkpoint was accepted in its time).
+  if (same) return { relation: 'already-known', latest, problems: [] };
   if (size < latest.size) {
     return {
       relation: 'rollback',

@@ -394,6 +394,12 @@ describe('relation to what is held', () => {
     const rollback = rel(headAt(tree, 9, []), [{ size: 12, root: rootOf(tree, 12) }]);
     expect(rollback.relation).toBe('rollback');
     expect(rollback.problems[0]!.code).toBe('E_ROLLBACK');
+    // An older bundle whose checkpoint is held (imported before the newer one) is known, not a rollback.
+    const held = [
+      { size: 9, root: rootOf(tree, 9) },
+      { size: 12, root: rootOf(tree, 12) },
+    ];
+    expect(rel(headAt(tree, 9, []), held)).toMatchObject({ relation: 'already-known', problems: [] });
     const unproven = rel(headAt(tree, 15, [5]), [{ size: 12, root: rootOf(tree, 12) }]);
     expect(unproven.relation).toBe('unproven');
     expect(unproven.problems[0]!.code).toBe('E_BAD_PROOF');

@@ -66,6 +66,19 @@ describe('checkpoints held from a peer', () => {
     expect(result.changed).toBe(false);
     expect(receiver.size).toBe(size);
   });
+
+  it('changes nothing when an older bundle that was imported in its time is imported again', async () => {
+    note(sender, 'first');
+    const first = await send(sender);
+    expect((await importBundle(receiver, first.out, { accept: true })).verdict.valid).toBe(true);
+    note(sender, 'second');
+    expect((await importBundle(receiver, (await send(sender)).out, { accept: true })).verdict.valid).toBe(true);
+    const size = receiver.size;
+    const again = await importBundle(receiver, first.out, { accept: true });
+    expect(again.verdict).toMatchObject({ valid: true, relation: 'already-known', problems: [] });
+    expect(again.changed).toBe(false);
+    expect(receiver.size).toBe(size);
+  });
 });
 
 describe('a copied vault used twice', () => {
