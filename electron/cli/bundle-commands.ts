@@ -47,6 +47,7 @@ export function parseSize(value: string): number {
   const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
   const bytes = Number(m[1]) * unit;
   if (!Number.isSafeInteger(bytes)) throw new TearlineError('E_USAGE', '--max-size is too large');
+  if (bytes === 0) throw new TearlineError('E_USAGE', '--max-size must be at least one byte');
   return bytes;
 }
 

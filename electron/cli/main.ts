@@ -15,7 +15,14 @@ export async function run(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      // Help shown for want of a (sub)command is a usage error, not a success: a script
+      // that called `tearline` or `tearline trust` alone did nothing.
+      if (error.code === 'commander.help') {
+        if (error.exitCode === 0) return 0;
+        process.stderr.write('E_USAGE: no command given (see tearline --help, or tearline <command> --help)\n');
+        return 2;
+      }
       process.stderr.write(`E_USAGE: ${error.message.replace(/^error:\s*/, '').split('\n')[0]} (see tearline --help)\n`);
       return 2;
     }

@@ -32,16 +32,17 @@ export async function readPassphrase(source: PassphraseSource): Promise<string> 
   return first;
 }
 
-/** The whole file, less one trailing line break (editors add one). */
+/** The whole file (`-`: standard input, for a passphrase piped in), less one trailing line break (editors add one). */
 export function readPassphraseFile(file: string): string {
+  const name = file === '-' ? 'standard input' : `the passphrase file ${file}`;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
-    throw new TearlineError('E_IO', `cannot read the passphrase file ${file}: ${(error as Error).message}`);
+    throw new TearlineError('E_IO', `cannot read ${name}: ${(error as Error).message}`);
   }
   const passphrase = text.replace(/\r?\n$/, '');
-  if (passphrase === '') throw new TearlineError('E_USAGE', `the passphrase file ${file} is empty`);
+  if (passphrase === '') throw new TearlineError('E_USAGE', `${name} holds no passphrase`);
   return passphrase;
 }
 

@@ -1,6 +1,7 @@
 /** The commands and their options (commander). Each action is a thin call into the core. */
 import { Command, Option } from 'commander';
 import { TearlineError } from '../../shared/errors';
+import { ENTRY_KINDS, USER_ENTRY_KINDS } from '../../shared/domain/kinds';
 import { KDF_LEVELS, type KdfLevel } from '../core/crypto/kdf';
 import { Vault } from '../core/vault/vault';
 import { verifyVault } from '../core/log/integrity';
@@ -46,7 +47,7 @@ export function buildProgram(): Command {
   command('add')
     .description('append entries of one kind: one JSON object, a JSON array, or NDJSON (one transaction)')
     .addOption(vaultOption())
-    .requiredOption('--kind <kind>', 'the entry kind (see `tearline schema`)')
+    .addOption(new Option('--kind <kind>', 'the entry kind (see `tearline schema`)').choices(USER_ENTRY_KINDS).makeOptionMandatory())
     .requiredOption('--file <file>', 'the JSON file, or - for standard input')
     .addOption(passphraseFileOption())
     .addOption(jsonOption())
@@ -61,7 +62,7 @@ export function buildProgram(): Command {
   command('list')
     .description('list entries, newest last')
     .addOption(vaultOption())
-    .option('--kind <kind>', 'only this kind')
+    .addOption(new Option('--kind <kind>', 'only this kind').choices(ENTRY_KINDS))
     .option('--case <id>', 'only the entries of this case')
     .option('--search <text>', 'only entries containing every word (sensitive fields are never searched)')
     .option('--limit <n>', 'at most n entries', wholeNumber('--limit'))
@@ -154,6 +155,9 @@ export function buildProgram(): Command {
     .addOption(passphraseFileOption())
     .addOption(jsonOption())
     .action(async (opts: VaultOpts & { minisignPub?: boolean; ageRecipient?: boolean }) => {
+      if ([opts.minisignPub, opts.ageRecipient, opts.json].filter(Boolean).length > 1) {
+        throw new TearlineError('E_USAGE', 'choose one of --minisign-pub, --age-recipient and --json');
+      }
       const card = await withVault(opts, (vault) => buildKeyCard(vault));
       if (opts.minisignPub) process.stdout.write(card.minisignPublicKey);
       else if (opts.ageRecipient) printLines([card.ageRecipient]);

@@ -92,6 +92,9 @@ describe('tearline trust, export, verify-bundle, import', () => {
     const big = await tearline(['verify-bundle', at('invalid.bundle'), '--trust', at('north.pub'), '--max-size', '1K'], { env });
     expect(big.code).toBe(1);
     expect(big.stderr).toMatch(/^E_TOO_LARGE: /);
+    const zero = await tearline(['verify-bundle', at('invalid.bundle'), '--trust', at('north.pub'), '--max-size', '0'], { env });
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/^E_USAGE: --max-size must be at least one byte/);
   });
 
   it('revokes a key by name, after which its bundles are refused', async () => {

@@ -213,6 +213,7 @@ describe('selection', () => {
   it('refuses an empty or unknown selection', async () => {
     await expect(exportBundle(a, { selection: {} })).rejects.toMatchObject({ code: 'E_USAGE' });
     await expect(exportBundle(a, { selection: { cases: ['01900000-0000-7000-8000-000000000000'] } })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    await expect(exportBundle(a, { selection: { since: a.size + 1 } })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/past the end of the log/) });
   });
 
   it('reports progress and can be cancelled, leaving nothing behind', async () => {

@@ -98,6 +98,17 @@ describe('tearline', () => {
     expect(noPass.stderr).toMatch(/^E_USAGE: no passphrase/);
     const kdf = await tearline(['init', '--vault', path.join(dir, 'x.tearline'), '--kdf', 'weak'], { env });
     expect(kdf.code).toBe(2);
+    // Nothing done is not success; contradictory or unknown choices are usage errors.
+    for (const args of [[], ['trust'], ['keys', '--vault', vault, '--json', '--minisign-pub'], ['list', '--vault', vault, '--kind', 'nope'], ['add', '--vault', vault, '--kind', 'nope', '--file', '-']]) {
+      const r = await tearline(args, { env });
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 2, stderr: expect.stringMatching(/^E_USAGE: [^\n]+\n$/) });
+    }
+  });
+
+  it('takes the passphrase from standard input with --passphrase-file -', async () => {
+    const r = await tearline(['list', '--vault', vault, '--passphrase-file', '-', '--json'], { env: { TEARLINE_PASSPHRASE: undefined }, input: `${PASS}\n` });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).length).toBeGreaterThan(0);
   });
 
   it('reads the passphrase from a file, and changes it with passwd', async () => {
@@ -120,6 +131,9 @@ describe('tearline', () => {
     const again = await tearline(['backup', '--vault', vault, '--out', out], { env });
     expect(again.code).toBe(4);
     expect(again.stderr).toMatch(/^E_VAULT_EXISTS: /);
+    const nowhere = await tearline(['backup', '--vault', vault, '--out', path.join(dir, 'no-such-folder', 'b.tearline')], { env });
+    expect(nowhere.code).toBe(4);
+    expect(nowhere.stderr).toMatch(/^E_IO: the backup was not written: /);
   });
 
   it('prints the key card in every form', async () => {

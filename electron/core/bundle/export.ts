@@ -105,6 +105,9 @@ export function selectIndexes(vault: Vault, selection: ExportSelection): number[
     throw new TearlineError('E_USAGE', 'choose what to export: --all, --case ID, --ids ID,... or --since INDEX');
   }
   const size = vault.size;
+  // `--since size` selects nothing and still carries the checkpoint and its proofs;
+  // beyond that it is a mistake, not an empty bundle.
+  if (since !== undefined && since > size) throw new TearlineError('E_USAGE', `--since ${since} is past the end of the log (${size} entries)`);
   const chosen = new Set<number>();
   if (all || (cases.length === 0 && ids.length === 0)) for (let i = 0; i < size; i++) chosen.add(i);
   for (const caseId of cases) {

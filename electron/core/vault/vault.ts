@@ -45,7 +45,7 @@ import { EntryIndex, indexedEntryOf, type EntryPage, type EntryQuery, type Index
 import { BLOCK_ENTRIES, decodeIndexBlock, encodeIndexBlock, indexBlockAd, type DecodedBlock } from '../log/index-block';
 import type Database from 'better-sqlite3';
 import { mapSqliteError, openDb, type Db } from './vault-db';
-import { renameNoReplace } from '../files/whole-file';
+import { fileWriteError, renameNoReplace } from '../files/whole-file';
 import { decodeVaultHeader, encodeVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, type VaultHeader } from './vault-header';
 import { deriveSubkey, newMasterKey, passphraseBytes, unwrapMasterKey, wrapMasterKey } from './master-key';
 import {
@@ -707,7 +707,10 @@ export class Vault {
       if (!renameNoReplace(temp, target)) throw new TearlineError('E_VAULT_EXISTS', `a file appeared at ${target} while the backup was being written; it was left as it is`);
     } catch (error) {
       rmSync(temp, { force: true });
-      throw mapSqliteError(error, 'the backup was not written');
+      // better-sqlite3 refuses some targets itself (a folder that does not exist) with a
+      // plain TypeError, not a SQLite error: that is a file that cannot be written.
+      const sqlite = typeof (error as { code?: unknown }).code === 'string' && String((error as { code: string }).code).startsWith('SQLITE');
+      throw sqlite || error instanceof TearlineError ? mapSqliteError(error, 'the backup was not written') : fileWriteError('the backup was not written', error);
     }
     const size = this.size;
     try {
