@@ -53,6 +53,15 @@ describe('the keyring', () => {
     expect(await codeOf(() => trustAdd(home, { name: '  ', card: buildKeyCard(south) }))).toBe('E_USAGE');
   });
 
+  it("refuses a card whose recipient, origin or name was changed on the way, though its fingerprint is right", async () => {
+    const genuine = buildKeyCard(south);
+    const attacker = buildKeyCard(north);
+    for (const altered of [{ ageRecipient: attacker.ageRecipient }, { origin: north.origin }, { name: 'Station West' }]) {
+      expect(await codeOf(() => trustAdd(home, { name: 'Altered', card: { ...genuine, ...altered } }))).toBe('E_BAD_SIGNATURE');
+    }
+    expect(trustList(home).keys.map((k) => k.name)).not.toContain('Altered');
+  });
+
   it('trusts a minisign key, binds it to the log of its first bundle, and refuses another log', async () => {
     const card = buildKeyCard(south);
     trustAdd(home, { name: 'South', minisignPublicKey: card.minisignPublicKey, ageRecipient: card.ageRecipient });

@@ -11,10 +11,10 @@
 import { z } from 'zod';
 import { fromBase64, fromHex, toBase64, toHex } from '../../../shared/bytes';
 import { TearlineError } from '../../../shared/errors';
-import { KeyCardSchema, type KeyCard } from '../../../shared/keys/key-card';
+import { KeyCardSchema, keyCardSignedBytes, type KeyCard } from '../../../shared/keys/key-card';
 import { formatMinisignKeyId, encodeMinisignPublicKey, parseMinisignPublicKey } from '../formats/minisign';
 import { parseAgeRecipient } from '../formats/age';
-import { fingerprintHex } from '../vault/workstation';
+import { fingerprintHex, verifyDetached } from '../vault/workstation';
 import type { Vault } from '../vault/vault';
 import { openRow, rowRef, sealRow, withRowKeys, type RowKeys } from './sealed-rows';
 
@@ -96,6 +96,9 @@ function cardKeys(card: KeyCard): { publicKey: Uint8Array; keyId: Uint8Array } {
     throw new TearlineError('E_MALFORMED', 'the key card is inconsistent: the fingerprint does not belong to its key');
   }
   parseAgeRecipient(card.ageRecipient);
+  if (!verifyDetached(publicKey, keyCardSignedBytes(card), fromBase64(card.signature))) {
+    throw new TearlineError('E_BAD_SIGNATURE', "the key card's signature does not verify: its recipient, origin or name was changed after it was made");
+  }
   return { publicKey, keyId: minisign.keyId };
 }
 

@@ -2,28 +2,30 @@
 import { bech32Encode } from '../../../shared/codec/bech32';
 import { toBase64 } from '../../../shared/bytes';
 import { fingerprintWords, formatFingerprint } from '../../../shared/keys/fingerprint';
-import type { KeyCard } from '../../../shared/keys/key-card';
+import { KEY_CARD_VERSION, keyCardSignedBytes, type KeyCard } from '../../../shared/keys/key-card';
 import { encodeMinisignPublicKey, formatMinisignKeyId, minisignKeyId } from '../formats/minisign';
-import { fingerprintBytes, fingerprintHex } from './workstation';
+import { fingerprintBytes, fingerprintHex, signDetached } from './workstation';
 import type { Vault } from './vault';
 
 export function buildKeyCard(vault: Vault): KeyCard {
   const keys = vault.workstation();
   const keyId = minisignKeyId(keys.edPublicKey);
+  const claims = { name: keys.name, origin: vault.origin, ed25519: toBase64(keys.edPublicKey), ageRecipient: bech32Encode('age', keys.xPublicKey) };
   return {
     type: 'tearline-key-card',
-    version: 1,
-    name: keys.name,
-    origin: vault.origin,
+    version: KEY_CARD_VERSION,
+    name: claims.name,
+    origin: claims.origin,
     fingerprint: fingerprintHex(keys.edPublicKey),
     fingerprintWords: fingerprintWords(fingerprintBytes(keys.edPublicKey)),
-    ed25519: toBase64(keys.edPublicKey),
+    ed25519: claims.ed25519,
     minisignPublicKey: encodeMinisignPublicKey({
       publicKey: keys.edPublicKey,
       keyId,
       untrustedComment: `tearline ${sanitizeComment(keys.name)} ${formatMinisignKeyId(keyId)}`,
     }),
-    ageRecipient: bech32Encode('age', keys.xPublicKey),
+    ageRecipient: claims.ageRecipient,
+    signature: toBase64(signDetached(keys, keyCardSignedBytes(claims))),
   };
 }
 
