@@ -119,3 +119,36 @@ describe('the keyring', () => {
     expect(path.basename(home.path)).toMatch(/\.tearline$/);
   });
 });
+
+describe('rows put back or removed by someone with the file', () => {
+  it('a revoked key stays revoked when its old trusted row is put back, and a forgotten checkpoint still stops a rollback', async () => {
+    const holder = await newVault(dir, 'Holder');
+    const peer = await newVault(dir, 'Peer');
+    try {
+      trustAdd(holder, { name: 'Peer', card: buildKeyCard(peer) });
+      addCase(peer);
+      const older = await exportBundle(peer, { selection: { all: true }, singleFile: true });
+      addCase(peer);
+      const newer = await exportBundle(peer, { selection: { all: true }, singleFile: true });
+      expect((await importBundle(holder, { bytes: newer.bytes! }, { accept: true })).verdict.valid).toBe(true);
+
+      // The held checkpoints are deleted: the log's bundle.imported entries still know them.
+      holder.database().prepare('DELETE FROM peer_checkpoints').run();
+      const rolledBack = await inspectBundle(holder, { bytes: older.bytes! });
+      expect(rolledBack.relation).toBe('rollback');
+      expect(rolledBack.problems.map((p) => p.code)).toEqual(['E_ROLLBACK']);
+
+      // The trusted row from before the revocation is put back.
+      const before = holder.database().prepare('SELECT ref, nonce, ct FROM trusted_keys').all() as { ref: Buffer; nonce: Buffer; ct: Buffer }[];
+      trustRevoke(holder, 'Peer', { reason: 'compromised' });
+      const put = holder.database().prepare('UPDATE trusted_keys SET nonce = ?, ct = ? WHERE ref = ?');
+      for (const row of before) put.run(row.nonce, row.ct, row.ref);
+      expect(trustList(holder).keys.find((k) => k.name === 'Peer')).toMatchObject({ status: 'revoked' });
+      const refused = await inspectBundle(holder, { bytes: newer.bytes! });
+      expect(refused.problems.map((p) => p.code)).toContain('E_REVOKED_SIGNER');
+    } finally {
+      holder.close();
+      peer.close();
+    }
+  });
+});

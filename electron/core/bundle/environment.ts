@@ -6,6 +6,7 @@
 import { equalBytes, fromBase64, fromHex, toHex } from '../../../shared/bytes';
 import { formatMinisignKeyId, parseMinisignPublicKey, type MinisignPublicKey } from '../formats/minisign';
 import { loadTrust, type TrustRecord } from '../trust/keyring';
+import { logFacts } from '../trust/log-facts';
 import { heldCheckpoints, listForks } from '../trust/peers';
 import type { RowKeys } from '../trust/sealed-rows';
 import { fingerprintHex } from '../vault/workstation';
@@ -33,7 +34,9 @@ export interface VaultEnvironment extends VerifyEnvironment {
 export function vaultEnvironment(vault: Vault, keys: RowKeys): VaultEnvironment {
   const trust = loadTrust(vault, keys);
   const forks = listForks(vault, keys);
-  const forked = new Set(forks.map((f) => f.fingerprint));
+  // The log's record too, where the rows may have been removed (trust/log-facts.ts).
+  const facts = logFacts(vault);
+  const forked = new Set([...forks.map((f) => f.fingerprint), ...facts.forked]);
   const store = new ImportedStore(vault, keys);
   return {
     store,
@@ -41,7 +44,13 @@ export function vaultEnvironment(vault: Vault, keys: RowKeys): VaultEnvironment 
     ownOrigin: vault.origin,
     ownEntry: (id) => vault.hasEntry(id),
     candidates: (keyId) => trust.filter((r) => equalBytes(fromHex(r.keyId), keyId)).map((r) => candidateOf(r, forked.has(r.fingerprint))),
-    held: (origin) => heldCheckpoints(vault, keys, origin).map((cp) => ({ size: cp.size, root: cp.root, fingerprint: cp.fingerprint })),
+    held: (origin) => {
+      const held = heldCheckpoints(vault, keys, origin).map((cp) => ({ size: cp.size, root: cp.root, fingerprint: cp.fingerprint }));
+      const key = (cp: { size: number; root: string; fingerprint: string }) => `${cp.fingerprint}/${cp.size}/${cp.root}`;
+      const seen = new Set(held.map(key));
+      for (const cp of facts.checkpoints.get(origin) ?? []) if (!seen.has(key(cp))) held.push(cp);
+      return held;
+    },
     originOwner: (origin) => {
       const owner = trust.find((r) => r.origin === origin && !r.revoked);
       return owner ? { who: owner.name, fingerprint: owner.fingerprint } : undefined;

@@ -16,6 +16,7 @@ import { formatMinisignKeyId, encodeMinisignPublicKey, parseMinisignPublicKey } 
 import { parseAgeRecipient } from '../formats/age';
 import { fingerprintHex, verifyDetached } from '../vault/workstation';
 import type { Vault } from '../vault/vault';
+import { logFacts } from './log-facts';
 import { openRow, rowRef, sealRow, withRowKeys, type RowKeys } from './sealed-rows';
 
 const TABLE = 'trusted_keys';
@@ -111,7 +112,13 @@ export function loadTrust(vault: Vault, keys: RowKeys): TrustRecord[] {
     }
     return record;
   });
-  return records.sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name));
+  // A key the log says was revoked is revoked, whatever its row says (log-facts.ts).
+  const revokedInLog = logFacts(vault).revoked;
+  const checked = records.map((r) => {
+    const at = revokedInLog.get(r.fingerprint);
+    return r.revoked || at === undefined ? r : { ...r, revoked: { at, reason: 'revoked, as the log records (its keyring row had been put back to an earlier state)' } };
+  });
+  return checked.sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name));
 }
 
 export function saveTrust(vault: Vault, keys: RowKeys, record: TrustRecord): void {

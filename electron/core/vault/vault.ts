@@ -327,12 +327,12 @@ export class Vault {
     return this.index.query(query);
   }
 
-  /** Looks an entry up by id (or, with a number, by index) and decrypts it. */
   /** Whether this vault's own log has an entry with this id. */
   hasEntry(id: string): boolean {
     return this.index.indexOfId(id) !== undefined;
   }
 
+  /** Looks an entry up by id (or, with a number, by index) and decrypts it. */
   get(idOrIndex: string | number): StoredEntry {
     const index = typeof idOrIndex === 'number' ? idOrIndex : this.index.indexOfId(idOrIndex);
     if (index === undefined || index < 0 || index >= this.size) {
