@@ -13,6 +13,8 @@ import { parseBodies, printJson, printLines, readInput } from './io';
 import { formatCaseView, formatEntry, formatIntegrity, formatListLine } from './format';
 import { schemaDocument } from './schema';
 import { registerBundleCommands } from './bundle-commands';
+import { listImported } from '../core/bundle';
+import { summarizeEntry } from '../../shared/domain';
 
 export function buildProgram(): Command {
   const program = new Command('tearline')
@@ -79,19 +81,37 @@ export function buildProgram(): Command {
     });
 
   command('show')
-    .description('show one entry, decrypted')
+    .description("show one entry, decrypted: this vault's own, or one imported from another workstation")
     .argument('<id>', 'the entry id')
     .addOption(vaultOption())
     .addOption(passphraseFileOption())
     .addOption(jsonOption())
     .action(async (id: string, opts: VaultOpts) => {
-      const entry = await withVault(opts, (vault) => {
-        const e = vault.get(id);
-        return { ...e, leafHash: Buffer.from(vault.leafHash(e.index)).toString('hex') };
+      const found = await withVault(opts, (vault) => {
+        if (vault.hasEntry(id)) {
+          const e = vault.get(id);
+          return { local: { ...e, leafHash: Buffer.from(vault.leafHash(e.index)).toString('hex') } };
+        }
+        const imported = listImported(vault).find((e) => e.header.id === id);
+        if (!imported) throw new TearlineError('E_NOT_FOUND', `no entry ${id} in this vault, nor among the entries imported into it`);
+        return { imported };
       });
-      if (opts.json) {
-        printJson({ index: entry.index, ...entry.header, body: entry.body, summary: entry.summary, leafHash: entry.leafHash });
-      } else printLines(formatEntry(entry));
+      if ('local' in found) {
+        const entry = found.local!;
+        if (opts.json) printJson({ index: entry.index, ...entry.header, body: entry.body, summary: entry.summary, leafHash: entry.leafHash });
+        else printLines(formatEntry(entry));
+        return;
+      }
+      const e = found.imported;
+      const from = { origin: e.origin, signer: e.signerName, fingerprint: e.fingerprint, bundleId: e.bundleId, importedAt: e.importedAt };
+      if (opts.json) printJson({ index: e.index, ...e.header, body: e.body, summary: summarizeEntry(e.header, e.body), leafHash: e.leafHash, withheld: e.withheld, importedFrom: from });
+      else {
+        printLines([
+          ...formatEntry({ index: e.index, header: e.header, body: e.body, summary: summarizeEntry(e.header, e.body), leafHash: e.leafHash }),
+          `  imported  from ${e.signerName ?? e.fingerprint} (${e.origin}), #${e.index} of its log, on ${e.importedAt.slice(0, 10)}`,
+          ...(e.withheld.length > 0 ? [`  withheld  ${e.withheld.join(', ')}`] : []),
+        ]);
+      }
     });
 
   command('case')

@@ -78,6 +78,14 @@ describe('tearline trust, export, verify-bundle, import', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Already imported: nothing changed/);
 
+    // An imported entry is found by its id, marked with where it came from.
+    const verdict = VerdictSchema.parse(JSON.parse((await tearline(['verify-bundle', at('n1.bundle'), '--vault', south, '--json'], { env })).stdout));
+    const first = verdict.preview[0]!;
+    const shown = await tearline(['show', first.id, '--vault', south, '--json'], { env });
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: first.id, kind: first.kind, index: first.index, importedFrom: { signer: 'North' } });
+    expect((await tearline(['show', first.id, '--vault', south], { env })).stdout).toMatch(/imported +from North/);
+
     const listing = await tearline(['trust', 'list', '--vault', south, '--json'], { env });
     const parsed = JSON.parse(listing.stdout) as { keys: { name: string; logs: { size: number }[] }[]; forks: unknown[] };
     expect(parsed.keys[0]).toMatchObject({ name: 'North', logs: [{ size: 3 }] });
