@@ -89,7 +89,9 @@ export function formatVerdict(v: Verdict): string[] {
   if (v.sender) lines.push(`Sender      ${v.sender} (as it names itself)`);
   lines.push(`Signature   ${v.signature}${v.signer.keyId ? `  (minisign key id ${v.signer.keyId})` : ''}`);
   const status = v.signer.status === 'trusted' ? 'TRUSTED' : v.signer.status === 'revoked' ? 'REVOKED' : 'UNKNOWN';
-  lines.push(`Signer      ${v.signer.name ?? (v.signer.fingerprint ? 'the key given' : '-')}  [${status}${v.signer.forked ? ', FORK SEEN' : ''}]  fingerprint ${fp(v.signer.fingerprint)}`);
+  // Until the signature holds, the key id only says whose signature the bundle claims.
+  const signer = `${v.signer.name ?? (v.signer.fingerprint ? 'the key given' : '-')}  [${status}${v.signer.forked ? ', FORK SEEN' : ''}]  fingerprint ${fp(v.signer.fingerprint)}`;
+  lines.push(v.signature === 'valid' ? `Signer      ${signer}` : `Signer      not established${v.signer.fingerprint ? ` (claims to be ${signer})` : ''}`);
   if (v.trustedComment) lines.push(`Comment     ${v.trustedComment}`);
   if (v.checkpoint) lines.push(`Checkpoint  ${v.checkpoint.origin}  size ${v.checkpoint.size}  root ${v.checkpoint.root}`);
   const relation: Record<string, string> = {
@@ -99,7 +101,7 @@ export function formatVerdict(v: Verdict): string[] {
     fork: `FORK: contradicts the checkpoint held (size ${v.held?.size})`,
     rollback: `ROLLBACK: older than the checkpoint held (size ${v.held?.size})`,
     unproven: `not proven to extend the checkpoint held (size ${v.held?.size})`,
-    'not-checked': 'not checked (no vault)',
+    'not-checked': v.signature === 'valid' && v.checkpoint ? 'not checked (no vault)' : 'not checked (the bundle did not verify that far)',
   };
   lines.push(`Relation    ${relation[v.relation]}`);
   const e = v.entries;

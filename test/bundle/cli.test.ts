@@ -1,5 +1,5 @@
 /** The bundle and trust commands as a user runs them: output, one-line errors and exit codes. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VerdictSchema } from '../../shared/bundle/verdict';
@@ -77,6 +77,15 @@ describe('tearline trust, export, verify-bundle, import', () => {
     const again = await tearline(['import', '--vault', south, at('n1.bundle'), '--yes'], { env });
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Already imported: nothing changed/);
+
+    // A bundle whose signature does not hold names no signer, only the one it claims.
+    const lines = readFileSync(at('n1.bundle'), 'utf8').split('\n');
+    const middle = Math.floor(lines.length / 2);
+    lines[middle] = (lines[middle]![0] === 'A' ? 'B' : 'A') + lines[middle]!.slice(1);
+    writeFileSync(at('tampered.bundle'), lines.join('\n'));
+    const forged = await tearline(['verify-bundle', at('tampered.bundle'), '--vault', south], { env });
+    expect(forged.code).toBe(1);
+    expect(forged.stdout).not.toMatch(/Signer +North/);
 
     // An imported entry is found by its id, marked with where it came from.
     const verdict = VerdictSchema.parse(JSON.parse((await tearline(['verify-bundle', at('n1.bundle'), '--vault', south, '--json'], { env })).stdout));
