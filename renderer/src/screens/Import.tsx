@@ -240,12 +240,13 @@ export function VerdictReport({ verdict: v }: { verdict: Verdict }) {
       <h3>Signer</h3>
       <dl className="facts">
         <div>
-          <dt>Signed by</dt>
+          <dt>{v.signature === 'valid' ? 'Signed by' : 'Claims to be signed by'}</dt>
           <dd>{v.signer.name ?? (v.sender ? `“${v.sender}” (the name it gives itself; not known here)` : 'Unknown')}</dd>
         </div>
         <div>
           <dt>Trust</dt>
-          <dd>{SIGNER_STATUS_TEXT[v.signer.status]}</dd>
+          {/* Until the signature holds, the key id only says whose signature the bundle claims. */}
+          <dd>{v.signature === 'valid' ? SIGNER_STATUS_TEXT[v.signer.status] : 'Not established: the signature does not hold'}</dd>
         </div>
         <div>
           <dt>Signature</dt>
