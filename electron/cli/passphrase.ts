@@ -7,16 +7,25 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { TearlineError } from '../../shared/errors';
+import { NEW_PASSPHRASE_MIN } from '../../shared/ipc/schemas';
 
 export interface PassphraseSource {
   env: string;
   file?: string;
   prompt: string;
-  /** Ask twice and compare, when setting a new passphrase on a terminal. */
+  /** A new passphrase: asked twice on a terminal, and held to the app's minimum length. */
   confirm?: boolean;
 }
 
 export async function readPassphrase(source: PassphraseSource): Promise<string> {
+  const passphrase = await readAny(source);
+  if (source.confirm && [...passphrase].length < NEW_PASSPHRASE_MIN) {
+    throw new TearlineError('E_USAGE', `a new passphrase needs at least ${NEW_PASSPHRASE_MIN} characters (a long phrase of several words is best)`);
+  }
+  return passphrase;
+}
+
+async function readAny(source: PassphraseSource): Promise<string> {
   if (source.file !== undefined) return readPassphraseFile(source.file);
   const fromEnv = process.env[source.env];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;

@@ -98,6 +98,9 @@ describe('tearline', () => {
     expect(noPass.stderr).toMatch(/^E_USAGE: no passphrase/);
     const kdf = await tearline(['init', '--vault', path.join(dir, 'x.tearline'), '--kdf', 'weak'], { env });
     expect(kdf.code).toBe(2);
+    const short = await tearline(['init', '--vault', path.join(dir, 'short.tearline'), '--kdf', 'interactive'], { env: { TEARLINE_PASSPHRASE: 'abc' } });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/^E_USAGE: a new passphrase needs at least 8 characters/);
     // Nothing done is not success; contradictory or unknown choices are usage errors.
     for (const args of [[], ['trust'], ['keys', '--vault', vault, '--json', '--minisign-pub'], ['list', '--vault', vault, '--kind', 'nope'], ['add', '--vault', vault, '--kind', 'nope', '--file', '-']]) {
       const r = await tearline(args, { env });
