@@ -246,7 +246,11 @@ export function registerBundleCommands(program: Command): void {
     .option('--ids <ids>', 'these entries (comma-separated ids)', commaList)
     .option('--since <index>', 'only entries from this log index on', wholeNumber('--since'))
     .option('--to <recipient>', 'encrypt to this age1... recipient or trusted workstation (repeatable)', collect)
-    .option('--for <workstation>', 'meant for this trusted workstation, without encrypting (repeatable)', collect)
+    .option(
+      '--for <workstation>',
+      'meant for this trusted workstation, without encrypting (repeatable): the bundle proves it extends what was last exported to it; without --for or --to, it proves so only from the last few sizes exported to anyone (a receiver that holds an older one: --since-checkpoint)',
+      collect,
+    )
     .option('--armor', 'write ASCII-armored text, to paste into a cable')
     .option('--single-file', 'write the signature inside the file (the form `age` can wrap)')
     .option('--redact <fields>', 'withhold these fields too (comma-separated)', commaList)
