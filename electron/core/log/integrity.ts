@@ -161,7 +161,9 @@ export function verifyVault(vault: Vault, onProgress?: ProgressFn): IntegrityRep
     problems.push({ index: 0, what: 'head', message: error instanceof Error ? error.message : String(error) });
   }
   if (head && (head.size !== size || head.root !== toHex(tree.root(Math.min(head.size, size))))) {
-    problems.push({ index: Math.min(head.size, size), what: 'head', message: `the log (size ${size}) is not the one last committed (size ${head.size})` });
+    const message =
+      head.size === size ? `the log's root at size ${size} is not the one last committed: entries were changed` : `the log (size ${size}) is not the one last committed (size ${head.size})`;
+    problems.push({ index: Math.min(head.size, size), what: 'head', message });
   } else if (!head && size > 0 && !problems.some((p) => p.what === 'head')) {
     // Every commit writes the head: without it nothing says where the log ended, and a log
     // cut short together with its later checkpoints would otherwise pass.
