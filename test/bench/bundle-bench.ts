@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { benchProcessArgs } from './scripts';
-import { BENCH_PASSPHRASE, benchText, mainThreadCpuMs, otherThreadsCpuMs as othersSince, peakRssMB as peakRssMb, threadsCpuMs } from './common';
+import { BENCH_PASSPHRASE, benchText, mainThreadCpuMs, settleDisk, otherThreadsCpuMs as othersSince, peakRssMB as peakRssMb, threadsCpuMs } from './common';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -126,6 +126,7 @@ async function child(step: string, dir: string, entries: number): Promise<Record
 }
 
 function runChild(step: string, dir: string, entries: number): Record<string, unknown> {
+  settleDisk();
   const out = execFileSync(process.execPath, benchProcessArgs('bundle-bench', ['child', step, dir, String(entries)]), {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
@@ -150,6 +151,7 @@ function baseline(dir: string): Record<string, number> {
   timed('age-keygen', ['-o', at('stock-identity.txt')]);
   const recipient = readFileSync(at('stock-identity.txt'), 'utf8').match(/age1[0-9a-z]+/)![0];
   const file = at('plain.bundle');
+  settleDisk();
   return {
     minisignSignMs: timed('minisign', ['-S', '-s', at('stock.key'), '-m', file, '-x', at('stock.minisig')]),
     minisignVerifyMs: timed('minisign', ['-V', '-p', at('stock.pub'), '-m', file, '-x', at('stock.minisig')]),

@@ -5,8 +5,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { benchProcessArgs } from './scripts';
+import { settleDisk } from './common';
 
 function child(script: 'vault-bench' | 'bundle-bench', args: string[]): unknown {
+  settleDisk();
   const out = execFileSync(process.execPath, benchProcessArgs(script, args), { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop()!);
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { benchProcessArgs } from './scripts';
-import { BENCH_PASSPHRASE, caseOpenedBody, peakRssMB } from './common';
+import { BENCH_PASSPHRASE, caseOpenedBody, peakRssMB, settleDisk } from './common';
 import { performance } from 'node:perf_hooks';
 import { Vault, type Progress } from '../../electron/core/vault/vault';
 import { verifyVault } from '../../electron/core/log/integrity';
@@ -114,10 +114,12 @@ if (process.argv[2] === '--session') {
     }
     vault.close();
     const appendPeakRssMB = peakRssMB();
+    settleDisk();
     // The session runs in a process of its own, as the app's core process would: this
     // one's heap is sized by the bulk load, which no officer's session starts with.
     const out = execFileSync(process.execPath, benchProcessArgs('vault-bench', ['--session', file]), { encoding: 'utf8' });
     const measured = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+    if (size > BATCH) settleDisk();
     const single =
       size > BATCH
         ? (JSON.parse(execFileSync(process.execPath, benchProcessArgs('vault-bench', ['--one-batch', String(size)]), { encoding: 'utf8' }).trim().split('\n').pop()!) as Record<string, number>)
