@@ -18,21 +18,24 @@ const dir = tempDir();
 const open: Vault[] = [];
 afterAll(() => open.forEach((v) => v.isOpen && v.close()));
 
+/** Two new stations, the second trusting the first. */
+async function stations(first: string, second: string): Promise<[Vault, Vault]> {
+  const a = await newVault(dir, first);
+  const b = await newVault(dir, second);
+  open.push(a, b);
+  trust(b, a);
+  return [a, b];
+}
+
 /** North, with a case, trusted by South. */
 async function twoStationsWithACase(): Promise<{ north: Vault; south: Vault; caseId: string }> {
-  const north = await newVault(dir, 'North');
-  const south = await newVault(dir, 'South');
-  open.push(north, south);
-  trust(south, north);
+  const [north, south] = await stations('North', 'South');
   return { north, south, caseId: addCase(north).caseId };
 }
 
 describe('an approval written on another workstation', () => {
   it('refers to the imported case and waiver, and the case folds both logs', async () => {
-    const north = await newVault(dir, 'North');
-    const south = await newVault(dir, 'South');
-    open.push(north, south);
-    trust(south, north);
+    const [north, south] = await stations('North', 'South');
     const { caseId, waiverId } = addCase(north);
     const out = path.join(dir, 'north-to-south.bundle');
     await exportBundle(north, { selection: { cases: [caseId] }, out });
@@ -96,10 +99,7 @@ describe('an approval written on another workstation', () => {
 
 describe('an imported entry with the id of one of ours', () => {
   it('is refused at import, and could never stand in for our own record in the case', async () => {
-    const home = await newVault(dir, 'Home');
-    const peer = await newVault(dir, 'Peer');
-    open.push(home, peer);
-    trust(home, peer);
+    const [peer, home] = await stations('Peer', 'Home');
     const { caseId } = addCase(home);
     const ours = caseWithImports(home, caseId);
     // A trusted peer signs a case.opened that carries our case's id, dated earlier.
