@@ -4,7 +4,6 @@ import { TearlineError } from '../../shared/errors';
 import { ENTRY_KINDS, USER_ENTRY_KINDS } from '../../shared/domain/kinds';
 import { KDF_LEVELS, type KdfLevel } from '../core/crypto/kdf';
 import { Vault } from '../core/vault/vault';
-import { verifyVault } from '../core/log/integrity';
 import { appendEntries, caseWithImports } from '../core/case-records';
 import { buildKeyCard, formatKeyCard } from '../core/vault/key-card';
 import { readPassphrase } from './passphrase';
@@ -13,7 +12,7 @@ import { parseBodies, printJson, printLines, readInput } from './io';
 import { formatCaseView, formatEntry, formatIntegrity, formatListLine } from './format';
 import { schemaDocument } from './schema';
 import { registerBundleCommands } from './bundle-commands';
-import { listImported } from '../core/bundle';
+import { checkVault, listImported } from '../core/bundle';
 import { summarizeEntry } from '../../shared/domain';
 
 export function buildProgram(): Command {
@@ -132,7 +131,7 @@ export function buildProgram(): Command {
     .addOption(passphraseFileOption())
     .addOption(jsonOption())
     .action(async (opts: VaultOpts) => {
-      const report = await withVault(opts, (vault) => verifyVault(vault), true);
+      const report = await withVault(opts, (vault) => checkVault(vault), true);
       if (opts.json) printJson(report);
       else printLines(formatIntegrity(report));
       if (!report.ok) {

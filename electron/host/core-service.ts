@@ -45,7 +45,7 @@ import {
   type RunOptions,
 } from '../core/bundle';
 import { KeyCardSchema } from '../../shared/keys/key-card';
-import { verifyVault } from '../core/log/integrity';
+import { checkVault } from '../core/bundle/vault-check';
 import { buildKeyCard } from '../core/vault/key-card';
 import { allCaseIds, appendEntries, cachedCase, caseWithImports, forgetCases } from '../core/case-records';
 import { Vault } from '../core/vault/vault';
@@ -200,7 +200,7 @@ export class CoreService implements CoreMethods {
   }
 
   verifyVault(_request: ParsedRequestOf<'verifyVault'>, { op }: CallContext): ResponseOf<'verifyVault'> {
-    return verifyVault(this.unlocked(), op.progress);
+    return checkVault(this.unlocked(), op.progress);
   }
 
   keyCard(): ResponseOf<'keyCard'> {

@@ -141,7 +141,7 @@ export const IntegrityReportSchema = z.strictObject({
   root: z.string(),
   checkpoints: count,
   firstBadIndex: count.nullable(),
-  problems: z.array(z.strictObject({ index: count, what: z.enum(['entry', 'checkpoint', 'head', 'index']), message: z.string() })),
+  problems: z.array(z.strictObject({ index: count, what: z.enum(['entry', 'checkpoint', 'head', 'index', 'imports']), message: z.string() })),
 });
 
 export const BackupResultSchema = z.strictObject({

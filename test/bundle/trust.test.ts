@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleBody } from '../../shared/domain';
 import type { Vault } from '../../electron/core/vault/vault';
 import { buildKeyCard } from '../../electron/core/vault/key-card';
-import { exportBundle, importBundle, inspectBundle, trustAdd, trustList, trustRevoke } from '../../electron/core/bundle';
+import { checkVault, exportBundle, importBundle, inspectBundle, trustAdd, trustList, trustRevoke } from '../../electron/core/bundle';
 import { newEntryId } from '../../electron/core/ids';
 import { sodium } from '../../electron/core/crypto/sodium';
 import { encodeMinisignPublicKey } from '../../electron/core/formats/minisign';
@@ -131,6 +131,13 @@ describe('rows put back or removed by someone with the file', () => {
       addCase(peer);
       const newer = await exportBundle(peer, { selection: { all: true }, singleFile: true });
       expect((await importBundle(holder, { bytes: newer.bytes! }, { accept: true })).verdict.valid).toBe(true);
+      expect(checkVault(holder)).toMatchObject({ ok: true, problems: [] });
+
+      // An imported entry's row is deleted: the log's bundle.imported entries counted them.
+      holder.database().prepare('DELETE FROM imported_entries WHERE rowid = (SELECT min(rowid) FROM imported_entries)').run();
+      const checked = checkVault(holder);
+      expect(checked.ok).toBe(false);
+      expect(checked.problems).toEqual([expect.objectContaining({ what: 'imports', message: expect.stringMatching(/removed or added/) })]);
 
       // The held checkpoints are deleted: the log's bundle.imported entries still know them.
       holder.database().prepare('DELETE FROM peer_checkpoints').run();

@@ -12,3 +12,4 @@ export { trustAdd, trustRevoke, findTrust, type TrustAddInput, type TrustedKey, 
 export { trustList, type TrustListing, type TrustListEntry, type HeldLog } from '../trust/trust-list';
 export type { Verdict, Problem, PreviewEntry, Signer } from '../../../shared/bundle/verdict';
 export type { ForkEvidence, SignedCheckpoint } from '../../../shared/bundle/evidence';
+export { checkVault } from './vault-check';

@@ -21,7 +21,7 @@ import type { ProgressFn, Vault } from '../vault/vault';
 export interface IntegrityProblem {
   /** The entry index concerned, or the checkpoint size for checkpoint problems. */
   index: number;
-  what: 'entry' | 'checkpoint' | 'head' | 'index';
+  what: 'entry' | 'checkpoint' | 'head' | 'index' | 'imports';
   message: string;
 }
 

@@ -20,6 +20,8 @@ export interface LogFacts {
   forked: ReadonlySet<string>;
   /** Checkpoints accepted from each origin, and the key that signed each. */
   checkpoints: ReadonlyMap<string, readonly { size: number; root: string; fingerprint: string }[]>;
+  /** How many imported entries the imports added, in all, and the index of the last import (undefined where an import did not say). */
+  imports: { rows: number; last: number } | undefined;
 }
 
 const KINDS = ['key.trusted', 'key.revoked', 'fork.detected', 'bundle.imported'];
@@ -33,19 +35,22 @@ export function logFacts(vault: Vault): LogFacts {
   const revoked = new Map<string, string>();
   const forked = new Set<string>();
   const checkpoints = new Map<string, { size: number; root: string; fingerprint: string }[]>();
+  let imports: { rows: number; last: number } | undefined = { rows: 0, last: -1 };
   for (const item of vault.list({ kind: KINDS }).items) {
     const body = vault.get(item.index).body as Record<string, unknown>;
     if (item.kind === 'key.trusted') revoked.delete(String(body.fingerprint));
     else if (item.kind === 'key.revoked') revoked.set(String(body.fingerprint), item.ts);
     else if (item.kind === 'fork.detected') forked.add(String((body.signer as { fingerprint: string }).fingerprint));
     else {
+      const added = body.newEntryCount;
+      imports = imports && typeof added === 'number' ? { rows: imports.rows + added, last: item.index } : undefined;
       const cp = body.checkpoint as { origin: string; size: number; root: string };
       const list = checkpoints.get(cp.origin) ?? [];
       list.push({ size: cp.size, root: cp.root, fingerprint: (body.signer as { fingerprint: string }).fingerprint });
       checkpoints.set(cp.origin, list);
     }
   }
-  const facts = { revoked, forked, checkpoints };
+  const facts = { revoked, forked, checkpoints, imports };
   cache.set(vault, { size: vault.size, facts });
   return facts;
 }

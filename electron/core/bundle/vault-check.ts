@@ -1,0 +1,28 @@
+/**
+ * The full check of a vault as `tearline verify` and the app run it: the log's own
+ * integrity (log/integrity.ts), and then the imported entries against what the log says
+ * the imports added. Their rows are sealed one by one; a row deleted by someone with the
+ * file would otherwise go unnoticed, since nothing else counts them.
+ */
+import { verifyVault, type IntegrityReport } from '../log/integrity';
+import { logFacts } from '../trust/log-facts';
+import type { ProgressFn, Vault } from '../vault/vault';
+import { importedCount } from './imported-store';
+
+export function checkVault(vault: Vault, onProgress?: ProgressFn): IntegrityReport {
+  const report = verifyVault(vault, onProgress);
+  // Only a log that holds together can say what the imports added.
+  if (!report.ok) return report;
+  const imports = logFacts(vault).imports;
+  const held = importedCount(vault);
+  if (imports === undefined || imports.rows === held) return report;
+  const problems = [
+    ...report.problems,
+    {
+      index: Math.max(0, imports.last),
+      what: 'imports' as const,
+      message: `the vault holds ${held} imported entries where its log records ${imports.rows}: imported entries were removed or added`,
+    },
+  ];
+  return { ...report, ok: false, problems, firstBadIndex: Math.min(...problems.map((p) => p.index)) };
+}
