@@ -156,7 +156,16 @@ export function IntegrityResult({ report }: { report: Report }) {
       <ul>
         {report.problems.map((p, i) => (
           <li key={i}>
-            {p.what === 'entry' ? `Entry ${p.index}` : p.what === 'checkpoint' ? `Checkpoint at size ${p.index}` : 'The vault’s signed head'}: {p.message}
+            {p.what === 'entry'
+              ? `Entry ${p.index}`
+              : p.what === 'checkpoint'
+                ? `Checkpoint at size ${p.index}`
+                : p.what === 'index'
+                  ? `The index of entry ${p.index}`
+                  : p.what === 'imports'
+                    ? 'Imported entries'
+                    : 'The vault’s signed head'}
+            : {p.message}
           </li>
         ))}
       </ul>
