@@ -7,7 +7,21 @@ export function printJson(value: unknown): void {
 }
 
 export function printLines(lines: string[]): void {
-  if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+  if (lines.length > 0) process.stdout.write(lines.map(printable).join('\n') + '\n');
+}
+
+/**
+ * Text for a terminal: control characters (escape sequences in a signer's comment, a
+ * sender's name or a record, which could rewrite what the officer sees) are shown as
+ * \u escapes, and a line stays one line.
+ */
+export function printable(line: string): string {
+  let out = '';
+  for (const c of line) {
+    const code = c.codePointAt(0)!;
+    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\u${code.toString(16).padStart(4, '0')}` : c;
+  }
+  return out;
 }
 
 /** Reads a named file, or standard input for `-`. */

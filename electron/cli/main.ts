@@ -7,6 +7,7 @@ import { CommanderError } from 'commander';
 import { exitCodeFor, TearlineError, toErrorInfo } from '../../shared/errors';
 import { mapSqliteError } from '../core/vault/vault-db';
 import { buildProgram } from './program';
+import { printable } from './io';
 
 export async function run(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -28,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     // As in the app's core: any SQLite failure that the core has not mapped is still one code.
     const info = toErrorInfo(mapSqliteError(error, 'the command did not complete'));
-    process.stderr.write(`${info.code}: ${info.message}\n`);
+    process.stderr.write(`${info.code}: ${printable(info.message)}\n`);
     if (!(error instanceof TearlineError) && process.env.TEARLINE_DEBUG) console.error(error);
     return error instanceof TearlineError && error.exit !== undefined ? error.exit : exitCodeFor(info.code);
   }

@@ -83,6 +83,18 @@ describe('tearline', () => {
     expect(missing.stderr).toMatch(/^E_NOT_FOUND: /);
   });
 
+  it("never writes a record's control characters to the terminal as they are", async () => {
+    const text = 'Red \u001b[31mALERT\u001b[0m\nsecond line';
+    const added = await tearline(['add', '--vault', vault, '--kind', 'note', '--file', file('escape.json', { caseId, text }), '--json'], { env });
+    const [note] = JSON.parse(added.stdout) as { id: string }[];
+    const shown = await tearline(['show', '--vault', vault, note!.id], { env });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).not.toContain('\u001b');
+    expect(shown.stdout).toContain('Red \\u001b[31mALERT\\u001b[0m\\u000asecond line');
+    // JSON output keeps the value exactly.
+    expect(JSON.parse((await tearline(['show', '--vault', vault, note!.id, '--json'], { env })).stdout).body.text).toBe(text);
+  });
+
   it('exits 3 on a wrong passphrase and 2 on usage errors', async () => {
     const wrong = await tearline(['list', '--vault', vault], { env: { TEARLINE_PASSPHRASE: 'not it' } });
     expect(wrong.code).toBe(3);

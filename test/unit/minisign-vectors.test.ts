@@ -64,7 +64,8 @@ describe('stock minisign vectors', () => {
   it('verify the legacy signature from minisign -l', () => {
     const signatureText = read('message.txt.legacy.minisig').toString('utf8');
     expect(parseMinisignSignature(signatureText).algorithm).toBe('Ed');
-    const result = verifyMinisign({ publicKey: key, message: message(), signatureText });
+    expect(codeOf(() => verifyMinisign({ publicKey: key, message: message(), signatureText }))).toBe('E_BAD_SIGNATURE');
+    const result = verifyMinisign({ publicKey: key, message: message(), signatureText, allowLegacy: true });
     expect(result.trustedComment).toBe('tearline test vector: legacy (Ed) signature by stock minisign -l');
   });
 

@@ -300,7 +300,7 @@ export interface VerifyMinisignOptions {
   prehash?: Uint8Array;
   message?: Uint8Array;
   signatureText: string;
-  /** Accept legacy (non-prehashed) `Ed` signatures, as `minisign -V` does. Default true. */
+  /** Accept legacy (non-prehashed) `Ed` signatures, as `minisign -V` does. Off unless asked for: a caller that forgets must not get the weaker form. */
   allowLegacy?: boolean;
 }
 
@@ -333,7 +333,7 @@ export function verifyMinisign(options: VerifyMinisignOptions): MinisignVerified
   if (sig.algorithm === ALG_PREHASHED) {
     signed = resolvePrehash(options.prehash, options.message);
   } else {
-    if (options.allowLegacy === false) throw badSignature('legacy (non-prehashed) minisign signatures are not accepted here');
+    if (options.allowLegacy !== true) throw badSignature('legacy (non-prehashed) minisign signatures are not accepted here');
     if (options.message === undefined) {
       throw badSignature('a legacy (non-prehashed) minisign signature can only be checked against the whole file');
     }
