@@ -50,7 +50,7 @@ import { buildKeyCard } from '../core/vault/key-card';
 import { allCaseIds, appendEntries, cachedCase, caseWithImports, forgetCases } from '../core/case-records';
 import { Vault } from '../core/vault/vault';
 import { mapSqliteError } from '../core/vault/vault-db';
-import { fileReadError, writeFileWhole } from '../core/files/whole-file';
+import { fileReadError, regularFileSize, writeFileWhole } from '../core/files/whole-file';
 import { fingerprintHex } from '../core/vault/workstation';
 import { DraftStore } from './drafts';
 import { Operation, type CancelSignal, type ProgressSink } from './operation';
@@ -301,10 +301,9 @@ export class CoreService implements CoreMethods {
   readKeyCardFile(_request: ParsedRequestOf<'readKeyCardFile'>, { file }: CallContext): ResponseOf<'readKeyCardFile'> {
     if (!file) throw new TearlineError('E_USAGE', 'no key card file was chosen');
     const context = `cannot read ${path.basename(file)}`;
-    const info = statSync(file, { throwIfNoEntry: false });
-    if (info === undefined) throw new TearlineError('E_IO', `${context}: no such file`);
-    if (!info.isFile()) throw new TearlineError('E_IO', `${context}: not a regular file`);
-    if (info.size > KEY_CARD_MAX_BYTES) throw new TearlineError('E_MALFORMED', 'that file is far too large to be a key card');
+    const size = regularFileSize(file, context);
+    if (size === undefined) throw new TearlineError('E_IO', `${context}: no such file`);
+    if (size > KEY_CARD_MAX_BYTES) throw new TearlineError('E_MALFORMED', 'that file is far too large to be a key card');
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -458,10 +457,9 @@ function bundleRun(op: Operation): RunOptions {
  */
 function fileSource(file: string): BundleSource {
   const context = `cannot read ${path.basename(file)}`;
-  const info = statSync(file, { throwIfNoEntry: false });
   // Only a regular file: a FIFO or a device would block this thread, and the lock behind it.
-  if (info !== undefined && !info.isFile()) throw new TearlineError('E_IO', `${context}: not a regular file`);
-  if (info === undefined || info.size > DEFAULT_LIMITS.maxBytes) return { path: file };
+  const size = regularFileSize(file, context);
+  if (size === undefined || size > DEFAULT_LIMITS.maxBytes) return { path: file };
   try {
     const source: BundleSource = { bytes: new Uint8Array(readFileSync(file)) };
     const signature = file + SIGNATURE_SUFFIX;

@@ -3,7 +3,7 @@
  * coded error for any file that cannot be written: a full disk is E_DISK_FULL, as it is
  * for the vault itself, so that the officer knows to free space rather than suspect a fault.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { TearlineError } from '../../../shared/errors';
 
 /** `context: why` as one coded line: E_DISK_FULL when the disk (or the quota) is full, E_IO otherwise. */
@@ -19,6 +19,16 @@ export function fileReadError(context: string, error: unknown): TearlineError {
   const why =
     code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : error instanceof Error ? error.message : String(error);
   return new TearlineError('E_IO', `${context}: ${why}`, { cause: error });
+}
+
+/**
+ * The size of `file` if it is a regular file, undefined if there is none; anything else
+ * (a folder, a FIFO, a device, which would block the reading thread) is E_IO.
+ */
+export function regularFileSize(file: string, context: string): number | undefined {
+  const info = statSync(file, { throwIfNoEntry: false });
+  if (info !== undefined && !info.isFile()) throw new TearlineError('E_IO', `${context}: not a regular file`);
+  return info?.size;
 }
 
 /**
