@@ -11,6 +11,7 @@
  * `bundle.imported`, `fork.detected`); where the rows say less than the log, the log
  * wins, and the answer fails closed.
  */
+import { toHex } from '../../../shared/bytes';
 import type { Vault } from '../vault/vault';
 
 export interface LogFacts {
@@ -26,12 +27,16 @@ export interface LogFacts {
 
 const KINDS = ['key.trusted', 'key.revoked', 'fork.detected', 'bundle.imported'];
 
-// By log size: the log only grows, so a size seen before has the same facts.
-const cache = new WeakMap<Vault, { size: number; facts: LogFacts }>();
+// By the log's size and last leaf: the log only grows, so the same last entry at the same
+// place means the same log. (The size alone would not do: a rolled-back append, then
+// another, give the same size.)
+const cache = new WeakMap<Vault, { last: string; facts: LogFacts }>();
 
 export function logFacts(vault: Vault): LogFacts {
+  const size = vault.size;
+  const last = size === 0 ? '' : `${size}/${toHex(vault.leafHash(size - 1))}`;
   const hit = cache.get(vault);
-  if (hit && hit.size === vault.size) return hit.facts;
+  if (hit && hit.last === last) return hit.facts;
   const revoked = new Map<string, string>();
   const forked = new Set<string>();
   const checkpoints = new Map<string, { size: number; root: string; fingerprint: string }[]>();
@@ -51,6 +56,6 @@ export function logFacts(vault: Vault): LogFacts {
     }
   }
   const facts = { revoked, forked, checkpoints, imports };
-  cache.set(vault, { size: vault.size, facts });
+  cache.set(vault, { last, facts });
   return facts;
 }
