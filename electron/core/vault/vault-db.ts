@@ -120,6 +120,12 @@ function migrate(db: Db): void {
   }
 }
 
+/** Whether `error` is SQLite's own (better-sqlite3 refuses some things itself, with plain errors). */
+export function isSqliteError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE');
+}
+
 /** Every SQLite failure becomes one stable code; the rest stays an internal error. */
 export function mapSqliteError(error: unknown, context: string): unknown {
   if (error instanceof TearlineError) return error;

@@ -44,7 +44,7 @@ import { AppendThread } from '../workers/append-thread';
 import { EntryIndex, indexedEntryOf, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
 import { BLOCK_ENTRIES, decodeIndexBlock, encodeIndexBlock, indexBlockAd, type DecodedBlock } from '../log/index-block';
 import type Database from 'better-sqlite3';
-import { mapSqliteError, openDb, type Db } from './vault-db';
+import { isSqliteError, mapSqliteError, openDb, type Db } from './vault-db';
 import { fileWriteError, renameNoReplace } from '../files/whole-file';
 import { decodeVaultHeader, encodeVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, type VaultHeader } from './vault-header';
 import { deriveSubkey, newMasterKey, passphraseBytes, unwrapMasterKey, wrapMasterKey } from './master-key';
@@ -709,8 +709,8 @@ export class Vault {
       rmSync(temp, { force: true });
       // better-sqlite3 refuses some targets itself (a folder that does not exist) with a
       // plain TypeError, not a SQLite error: that is a file that cannot be written.
-      const sqlite = typeof (error as { code?: unknown }).code === 'string' && String((error as { code: string }).code).startsWith('SQLITE');
-      throw sqlite || error instanceof TearlineError ? mapSqliteError(error, 'the backup was not written') : fileWriteError('the backup was not written', error);
+      const context = 'the backup was not written';
+      throw isSqliteError(error) || error instanceof TearlineError ? mapSqliteError(error, context) : fileWriteError(context, error);
     }
     const size = this.size;
     try {
