@@ -1,5 +1,5 @@
 /** The vault on a real SQLite file with real libsodium: life cycle, entries, keys, backup. */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -126,6 +126,40 @@ describe('vault life cycle', () => {
     v.close();
     const again = await Vault.open(p, PASS);
     expect(again.size).toBe(2);
+    expect(verifyVault(again).ok).toBe(true);
+    again.close();
+  });
+
+  it('answers an append once the WAL is synced, and copies the WAL into the database file after it, not while a transaction is open', async () => {
+    const p = vaultPath();
+    const v = await Vault.create(p, PASS, { kdf: 'interactive' });
+    const yieldOnce = () => new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldOnce();
+    const fileBytes = () => statSync(p).size;
+    const walBytes = () => statSync(`${p}-wal`).size;
+    const before = fileBytes();
+    const drafts = Array.from({ length: 300 }, (_, i) => ({ kind: 'case.opened', body: { ...OPENED, summary: `Threat ${i}: ${'s'.repeat(1500)}` } }));
+    v.append(drafts);
+    // Durable in the WAL, not yet in the database file.
+    expect(fileBytes()).toBe(before);
+    expect(walBytes()).toBeGreaterThan(300 * 1500);
+    await yieldOnce();
+    const copied = fileBytes();
+    expect(copied).toBeGreaterThan(before + 300 * 1500);
+
+    // While a transaction stays open across awaits (as an import's does), nothing is copied.
+    const db = v.database();
+    db.exec('BEGIN IMMEDIATE');
+    v.append(drafts);
+    await yieldOnce();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(fileBytes()).toBe(copied);
+    db.exec('COMMIT');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(fileBytes()).toBeGreaterThan(copied + 300 * 1500);
+    v.close();
+    const again = await Vault.open(p, PASS);
+    expect(again.size).toBe(601);
     expect(verifyVault(again).ok).toBe(true);
     again.close();
   });

@@ -44,7 +44,7 @@ import { AppendThread } from '../workers/append-thread';
 import { EntryIndex, indexedEntryOf, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
 import { BLOCK_ENTRIES, decodeIndexBlock, encodeIndexBlock, indexBlockAd, type DecodedBlock } from '../log/index-block';
 import type Database from 'better-sqlite3';
-import { isSqliteError, mapSqliteError, openDb, type Db } from './vault-db';
+import { checkpointWal, isSqliteError, mapSqliteError, openDb, type Db } from './vault-db';
 import { fileWriteError, renameNoReplace } from '../files/whole-file';
 import { decodeVaultHeader, encodeVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, type VaultHeader } from './vault-header';
 import { deriveSubkey, newMasterKey, passphraseBytes, unwrapMasterKey, wrapMasterKey } from './master-key';
@@ -62,6 +62,14 @@ import {
 /** See Vault.appendThread. */
 const APPEND_WORKER_MIN_CHUNKS = 16;
 const APPEND_WORKER_RSS_CEILING = 256 * 1024 * 1024;
+/**
+ * Entries appended since the WAL was last copied, beyond which an append copies it first,
+ * on its own thread: a caller that appends batch after batch without ever yielding to the
+ * event loop never lets the deferred copy run (about 2.4 KB of WAL an entry: ~240 MB).
+ */
+const WAL_INLINE_CHECKPOINT_ENTRIES = 100_000;
+/** How soon a deferred copy of the WAL is tried again while a transaction is open (an import). */
+const CHECKPOINT_RETRY_MS = 100;
 
 export interface Progress {
   phase: 'kdf' | 'decrypt' | 'tree' | 'verify' | 'write';
@@ -152,6 +160,10 @@ export class Vault {
   private readonly readOnly: boolean;
   /** Null once it is known that there is none to start. */
   private appender: AppendThread | null | undefined;
+  /** The deferred copy of the WAL into the database file (checkpointSoon), if one is due. */
+  private checkpointTimer: (() => void) | undefined;
+  /** Entries appended since the WAL was last copied whole. */
+  private walEntries = 0;
 
   private constructor(filePath: string, db: Db, header: VaultHeader, master: Uint8Array, readOnly: boolean) {
     this.path = filePath;
@@ -294,6 +306,7 @@ export class Vault {
 
   /** Locks the vault: wipes every key from memory and releases the file. */
   close(): void {
+    this.cancelCheckpoint();
     this.appender?.close();
     this.appender = undefined;
     this.reader?.dispose();
@@ -309,7 +322,40 @@ export class Vault {
     this.readStatement = undefined;
     const db = this.db;
     this.db = undefined;
+    // Closing copies what the WAL still holds into the database file.
     db?.close();
+  }
+
+  /**
+   * Copies the WAL into the database file once the current call has returned: a write is
+   * durable when its COMMIT has synced the WAL (synchronous=FULL), and the copy, which
+   * rewrites every page a second time and syncs the database file, need not delay the
+   * answer (the core process has posted it by then). SQLite would otherwise do it inside
+   * the COMMIT whenever the WAL passes 1000 pages (vault-db.ts).
+   */
+  private checkpointSoon(delayMs = 0): void {
+    if (this.readOnly || this.checkpointTimer !== undefined) return;
+    const run = (): void => {
+      this.checkpointTimer = undefined;
+      const db = this.db;
+      if (!db) return;
+      // An import holds its transaction open across awaits: copy once it has ended.
+      if (db.inTransaction) return this.checkpointSoon(CHECKPOINT_RETRY_MS);
+      if (checkpointWal(db)) this.walEntries = 0;
+    };
+    // Never what keeps a process alive: closing the vault copies the WAL as well.
+    if (delayMs > 0) {
+      const timer = setTimeout(run, delayMs).unref();
+      this.checkpointTimer = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(run).unref();
+      this.checkpointTimer = () => clearImmediate(immediate);
+    }
+  }
+
+  private cancelCheckpoint(): void {
+    this.checkpointTimer?.();
+    this.checkpointTimer = undefined;
   }
 
   // ---------------------------------------------------------------- reading
@@ -483,6 +529,7 @@ export class Vault {
     const author = toBase64(keys.edPublicKey);
     const startSize = this.size;
     const endSize = startSize + prepared.length;
+    if (this.walEntries >= WAL_INLINE_CHECKPOINT_ENTRIES && !db.inTransaction && checkpointWal(db)) this.walEntries = 0;
     const sealer = bulkSealer(this.entriesKey!);
     const insert = db.prepare('INSERT INTO entries (idx, leaf, nonce, ct) VALUES (?, ?, ?, ?)');
     const insertCp = db.prepare('INSERT INTO checkpoints (size, root, sig) VALUES (?, ?, ?)');
@@ -580,6 +627,8 @@ export class Vault {
     } finally {
       sealer.dispose();
     }
+    this.walEntries += prepared.length;
+    this.checkpointSoon();
     return prepared.map((p, k) => ({ id: p.id, index: startSize + k, kind: p.kind, caseId: p.caseId }));
   }
 
