@@ -351,6 +351,52 @@ export function readEntryValue(b: Uint8Array): RawEntry {
   return new RawEntryView(index, header, proofBytes, fields);
 }
 
+/** The index of one ENTRY value (already framed). */
+export function entryValueIndex(b: Uint8Array): number {
+  return u64(b, 0)!;
+}
+
+/**
+ * Where the parts of one ENTRY value (already framed) lie in `b`, which holds it from
+ * `start`, written to `out` from `at` as offsets into `b`: the header's start and length,
+ * the number of fields, then for each field its salt's start, its name's start and length
+ * (the name lies just before the salt) and its value's start and length. Returns the
+ * position after what it wrote. It makes no objects, so that a batch of entries can be
+ * described for another thread without a view per part (readEntryValue's) that lives as
+ * long as the batch; `out` must have room for 3 + 5 × fields numbers.
+ */
+export function describeEntryValue(b: Uint8Array, start: number, out: Int32Array, at: number): number {
+  let p = start + 8;
+  const headerLength = u32(b, p);
+  p += 4;
+  out[at++] = p;
+  out[at++] = headerLength;
+  p += headerLength;
+  p += 1 + b[p]! * HASH_BYTES;
+  const fieldCount = u16(b, p);
+  p += 2;
+  out[at++] = fieldCount;
+  for (let f = 0; f < fieldCount; f++) {
+    const nameLength = b[p]!;
+    p += 1;
+    out[at++] = p + nameLength;
+    out[at++] = p;
+    out[at++] = nameLength;
+    p += nameLength + SALT_BYTES;
+    const valueLength = u32(b, p);
+    p += 4;
+    out[at++] = p;
+    out[at++] = valueLength;
+    p += valueLength;
+  }
+  return at;
+}
+
+/** The most numbers describeEntryValue writes for a value of `length` bytes (each field takes at least 38). */
+export function entryDescriptionBound(length: number): number {
+  return 3 + 5 * Math.floor(length / (1 + SALT_BYTES + 4 + 1));
+}
+
 /** Reads an ENTRY record at `at` (the record header) of an already scanned bundle. */
 export function readEntry(b: Uint8Array, at: number): { entry: RawEntry; next: number } {
   if (b[at] !== TAG.entry) throw malformed('not an ENTRY record', at);

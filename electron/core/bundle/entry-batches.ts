@@ -12,11 +12,14 @@
  * bytes; and batches are handed on in bundle order, so the verdict, its problems and their
  * order do not depend on which thread checked what.
  *
- * Each ENTRY value is copied into a batch (the reader reuses its buffers), described by
- * offsets, and a batch returns to the pool once its entries have been handed on (they are
- * views into it).
+ * Each ENTRY value is copied into a batch (the reader reuses its buffers) and described by
+ * offsets only (`describeEntryValue`); a batch returns to the pool once its entries have
+ * been handed on. An entry is read as views into its batch (`readEntryValue`) only when it
+ * is handed on, and only if this thread checks it: views made when it was added would live
+ * as long as the batch, through the collections of the young generation, and each of those
+ * would copy every one of them again (a third of this thread's time, measured).
  */
-import { readEntryValue, type RawEntry } from '../../../shared/bundle/framing';
+import { describeEntryValue, entryDescriptionBound, entryValueIndex, readEntryValue, type RawEntry } from '../../../shared/bundle/framing';
 import type { EntryHashes } from '../../../shared/bundle/entry-check';
 import type { BackgroundHasher, EntryOutcome } from '../crypto/hash-worker';
 
@@ -26,13 +29,17 @@ const HASH = 32;
 const IN_FLIGHT = 4;
 /** The worker's share of the checks until both threads have checked a batch. */
 const START_SHARE = 0.3;
+/** Room for the description of a batch of ~500 entries of ten fields, grown if need be. */
+const DESC_START = 32 * 1024;
 
 interface Batch {
   bytes: Uint8Array;
   used: number;
-  desc: number[];
+  /** What describeEntryValue wrote for each entry, one after another. */
+  desc: Int32Array;
+  descUsed: number;
+  /** Each entry's (start, length) in `bytes`. */
   spans: number[];
-  entries: RawEntry[];
   /** The highest index before the batch's first entry. */
   previousIndex: number;
 }
@@ -41,7 +48,8 @@ type Answer = { hashes: Uint8Array; hashMs: number; outcomes?: EntryOutcome[]; c
 
 interface Sent {
   bytes: Uint8Array;
-  entries: RawEntry[];
+  desc: Int32Array;
+  spans: number[];
   answer: Promise<Answer>;
 }
 
@@ -49,8 +57,8 @@ interface Sent {
 export interface EntrySink {
   /** Checks an entry here, with its hashes from the worker. */
   check(raw: RawEntry, hashes: EntryHashes): void;
-  /** Takes an entry the worker has checked. */
-  checked(raw: RawEntry, outcome: EntryOutcome, leaf: Uint8Array): void;
+  /** Takes an entry the worker has checked: its ENTRY value (a view into the batch, valid during the call), and its index. */
+  checked(value: Uint8Array, index: number, outcome: EntryOutcome, leaf: Uint8Array): void;
 }
 
 export class EntryBatches {
@@ -87,24 +95,21 @@ export class EntryBatches {
   /** One framed ENTRY value (valid only during the call). */
   add(value: Uint8Array): void {
     this.mark ??= performance.now();
-    if (this.current.used + value.length > this.current.bytes.length && this.current.entries.length > 0) this.send();
+    if (this.current.used + value.length > this.current.bytes.length && this.current.spans.length > 0) this.send();
     if (value.length > this.current.bytes.length) this.current = this.newBatch(value.length);
     const batch = this.current;
     const base = batch.used;
     batch.bytes.set(value, base);
     batch.used += value.length;
-    const raw = readEntryValue(batch.bytes.subarray(base, base + value.length));
-    const at = (view: Uint8Array): number => view.byteOffset - batch.bytes.byteOffset;
-    batch.spans.push(base, value.length);
-    batch.desc.push(at(raw.header), raw.header.length, raw.fields.length);
-    for (const f of raw.fields) {
-      // The worker hashes the name's bytes as they stand; they are utf8(name) for every
-      // name that reaches the commitment check (only names of the header, which are ASCII).
-      const nameStart = at(f.salt) - f.name.length;
-      batch.desc.push(at(f.salt), nameStart, f.name.length, at(f.value), f.value.length);
+    const need = batch.descUsed + entryDescriptionBound(value.length);
+    if (need > batch.desc.length) {
+      const grown = new Int32Array(Math.max(need, batch.desc.length * 2));
+      grown.set(batch.desc.subarray(0, batch.descUsed));
+      batch.desc = grown;
     }
-    batch.entries.push(raw);
-    this.previousIndex = Math.max(this.previousIndex, raw.index);
+    batch.descUsed = describeEntryValue(batch.bytes, base, batch.desc, batch.descUsed);
+    batch.spans.push(base, value.length);
+    this.previousIndex = Math.max(this.previousIndex, entryValueIndex(value));
   }
 
   /**
@@ -119,25 +124,28 @@ export class EntryBatches {
     const settling = performance.now();
     await this.hasher.settle();
     this.idle += performance.now() - settling;
-    if (all && this.current.entries.length > 0) this.send();
+    if (all && this.current.spans.length > 0) this.send();
     while (this.sent.length > (all ? 0 : IN_FLIGHT)) {
-      const { bytes, entries, answer } = this.sent.shift()!;
+      const { bytes, desc, spans, answer } = this.sent.shift()!;
       const asked = performance.now();
       const { hashes, outcomes, hashMs, checkMs } = await answer;
       const taking = performance.now();
       let r = 0;
+      let d = 0;
       this.broken = true;
-      for (let e = 0; e < entries.length; e++) {
-        const raw = entries[e]!;
+      for (let e = 0; e < spans.length / 2; e++) {
+        const value = bytes.subarray(spans[2 * e]!, spans[2 * e]! + spans[2 * e + 1]!);
+        const fields = desc[d + 2]!;
+        d += 3 + 5 * fields;
         const leaf = hashes.subarray(r, r + HASH);
         r += HASH;
         if (outcomes) {
-          r += HASH * raw.fields.length;
-          this.sink.checked(raw, outcomes[e]!, leaf);
+          r += HASH * fields;
+          this.sink.checked(value, entryValueIndex(value), outcomes[e]!, leaf);
         } else {
           const commitments: Uint8Array[] = [];
-          for (let f = 0; f < raw.fields.length; f++, r += HASH) commitments.push(hashes.subarray(r, r + HASH));
-          this.sink.check(raw, { leaf, commitments });
+          for (let f = 0; f < fields; f++, r += HASH) commitments.push(hashes.subarray(r, r + HASH));
+          this.sink.check(readEntryValue(value), { leaf, commitments });
         }
       }
       this.broken = false;
@@ -181,7 +189,7 @@ export class EntryBatches {
   private send(): void {
     const batch = this.current;
     const bytes = batch.bytes.subarray(0, batch.used);
-    const desc = Int32Array.from(batch.desc);
+    const desc = batch.desc.slice(0, batch.descUsed);
     this.credit += this.share;
     const toCheck = this.checkpoint !== undefined && this.credit >= 1;
     if (toCheck) this.credit -= 1;
@@ -191,12 +199,12 @@ export class EntryBatches {
         : this.hasher.hashBatch(bytes, desc);
     // A failure is reported when the batch is drained, not as an unhandled rejection now.
     answer.catch(() => undefined);
-    this.sent.push({ bytes: batch.bytes, entries: batch.entries, answer });
+    this.sent.push({ bytes: batch.bytes, desc, spans: batch.spans, answer });
     this.current = this.newBatch(BATCH_BYTES);
   }
 
   private newBatch(size: number): Batch {
     const bytes = size === BATCH_BYTES && this.pool.length > 0 ? this.pool.pop()! : new Uint8Array(new SharedArrayBuffer(size));
-    return { bytes, used: 0, desc: [], spans: [], entries: [], previousIndex: this.previousIndex };
+    return { bytes, used: 0, desc: new Int32Array(DESC_START), descUsed: 0, spans: [], previousIndex: this.previousIndex };
   }
 }

@@ -262,10 +262,10 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   // An entry's verdict, however it was checked: `valid` is what the counts need, and the
   // entry itself is read (`entryOf`) only where it is needed (the preview, the vault's
   // status of it, the import), as the worker's answers carry no parsed entries.
-  const take = (raw: RawEntry, problems: readonly Problem[], valid: EntrySummary | undefined, entryOf: () => CheckedEntry): void => {
-    if (done === 0) entries.firstIndex = raw.index;
-    entries.lastIndex = raw.index;
-    previousIndex = Math.max(previousIndex, raw.index);
+  const take = (index: number, problems: readonly Problem[], valid: EntrySummary | undefined, entryOf: () => CheckedEntry): void => {
+    if (done === 0) entries.firstIndex = index;
+    entries.lastIndex = index;
+    previousIndex = Math.max(previousIndex, index);
     for (const p of problems) addProblem(verdict, p);
     if (valid) {
       entries.verified++;
@@ -308,13 +308,13 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   const checkRaw = (raw: RawEntry, hashes?: EntryHashes): void => {
     const checked = checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size: head.checkpoint.size, inclusion, previousIndex }, hashes);
     const entry = checked.entry;
-    take(raw, checked.problems, entry && { kind: entry.header.kind, caseId: entry.header.caseId, withheld: entry.withheld }, () => entry!);
+    take(raw.index, checked.problems, entry && { kind: entry.header.kind, caseId: entry.header.caseId, withheld: entry.withheld }, () => entry!);
   };
   const sink = {
     check: checkRaw,
-    checked: (raw: RawEntry, outcome: EntryOutcome, leaf: Uint8Array): void => {
+    checked: (value: Uint8Array, index: number, outcome: EntryOutcome, leaf: Uint8Array): void => {
       const valid = outcome.kind === undefined ? undefined : { kind: outcome.kind, caseId: outcome.caseId ?? null, withheld: outcome.withheld ?? [] };
-      take(raw, outcome.problems, valid, () => checkedEntryOf(raw, new Uint8Array(leaf), valid!.withheld));
+      take(index, outcome.problems, valid, () => checkedEntryOf(readEntryValue(value), new Uint8Array(leaf), valid!.withheld));
     },
   };
   const batches = useBackground ? new EntryBatches(background, sink, { size: head.checkpoint.size, root: head.checkpoint.root }, options.workerChecks) : undefined;
