@@ -94,7 +94,7 @@ export function hasBundleMagic(bytes: Uint8Array): boolean {
 }
 
 export interface FrameHandlers {
-  /** Bytes of B (the signed payload), in order, as they are consumed. */
+  /** Bytes of B (the signed payload), in order: each chunk's share of them once it has been framed. */
   signed?(bytes: Uint8Array): void;
   head?(value: Uint8Array, start: number): void;
   /** One ENTRY value, already checked for its inner framing. */
@@ -137,6 +137,9 @@ export class FrameParser {
 
   push(chunk: Uint8Array): this {
     let at = 0;
+    // B's bytes in this chunk are its first `signedUpTo`: they are handed on in one piece,
+    // not a record at a time (a hash or MAC call per record cost more than the hashing).
+    let signedUpTo = 0;
     while (at < chunk.length) {
       if (this.phase === 'after-sig') throw malformed('bytes after the SIG record', this.offset);
       if (this.offset + (chunk.length - at) > this.limits.maxBytes) {
@@ -151,12 +154,13 @@ export class FrameParser {
         this.unit.set(piece, this.have);
       }
       // Everything up to the end of END is B; the SIG record after it is not signed.
-      if (this.phase !== 'after-end' && take > 0) this.handlers.signed?.(piece);
+      if (this.phase !== 'after-end' && take > 0) signedUpTo = at + take;
       this.have += take;
       this.offset += take;
       at += take;
       if (this.have === this.need) this.complete();
     }
+    if (signedUpTo > 0) this.handlers.signed?.(chunk.subarray(0, signedUpTo));
     // A unit of length zero (an empty value) completes without bytes.
     while (this.reading === 'value' && this.need === 0) this.complete();
     return this;

@@ -124,8 +124,9 @@ export function jsonShape(bytes: Uint8Array): { depth: number; items: number } {
 }
 
 /**
- * True only when `bytes` are, given that they are valid UTF-8, the canonical text of their
- * own value, recognised by this grammar (no whitespace anywhere outside strings):
+ * True only when `bytes` are, given that they are valid UTF-8 and that JSON.parse accepts
+ * them (parseCanonical asks both), the canonical text of their own value, recognised by
+ * this grammar (no whitespace anywhere outside strings):
  *
  *   value   = object / array / string / integer / "true" / "false" / "null"
  *   object  = "{" [ key ":" value *( "," key ":" value ) ] "}"   keys strictly increasing
@@ -151,21 +152,22 @@ export function isPlainCanonical(bytes: Uint8Array): boolean {
   // The '[', '{' and ',' seen: past MAX_JSON_ITEMS the reference decides (and refuses).
   let items = 0;
 
+  // The next backslash at or after the last place asked (-1: none left; -2: not looked for yet).
+  let backslash = -2;
   // Scans a string from its opening quote; returns the index after its closing quote, or -1.
+  // The engine's own search finds the quote and the backslashes (three times as fast as a
+  // loop here over a value's few hundred bytes); a raw control byte is not looked for, as
+  // the parse that follows refuses it.
   const string = (at: number): number => {
     let j = at + 1;
     for (;;) {
-      if (j >= n) return -1;
-      const c = bytes[j]!;
-      if (c === QUOTE) return j + 1;
-      if (c === BACKSLASH) {
-        const e = bytes[j + 1];
-        if (e !== QUOTE && e !== BACKSLASH && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) return -1;
-        j += 2;
-      } else {
-        if (c < 0x20) return -1;
-        j++;
-      }
+      const quote = bytes.indexOf(QUOTE, j);
+      if (quote < 0) return -1;
+      if (backslash !== -1 && backslash < j) backslash = bytes.indexOf(BACKSLASH, j);
+      if (backslash === -1 || backslash > quote) return quote + 1;
+      const e = bytes[backslash + 1];
+      if (e !== QUOTE && e !== BACKSLASH && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) return -1;
+      j = backslash + 2;
     }
   };
   // A key: printable ASCII without escapes, so that bytes compare as UTF-16 code units do.

@@ -180,12 +180,13 @@ describe('refusals, by code', () => {
 });
 
 describe('a file changed while it is read', () => {
-  // The second reading is hashed on this thread for a small bundle, on the hashing worker
-  // for a large one (hashWorkerFrom: 0 makes this one large).
+  // A small bundle is checked on this thread alone; a large one with the bundle worker
+  // (hashWorkerFrom: 0 makes this one large). Either way the second reading must give the
+  // first one's tag (crypto/same-reading.ts).
   it.each([
     ['on this thread', {}],
-    ['on the hashing worker', { hashWorkerFrom: 0 }],
-  ])('is refused, hashed %s: the second reading must hash to what was signed (E_BAD_SIGNATURE)', async (_where, hashing) => {
+    ['with the bundle worker', { hashWorkerFrom: 0 }],
+  ])('is refused, checked %s: the second reading must be what was signed (E_BAD_SIGNATURE)', async (_where, hashing) => {
     const out = file();
     await exportBundle(sender, { out, selection: { all: true }, singleFile: true });
     const original = new Uint8Array(readFileSync(out));

@@ -7,8 +7,8 @@
  * Nothing here holds a whole bundle in memory unless it came as bytes or text: a file is
  * read piece by piece, and an age file is decrypted piece by piece, once to check it and
  * again, later, to read its entries (the plaintext never reaches the disk, and is never
- * whole in memory). The second pass is hashed again and must give the same digest, so a
- * file changed between the two passes is caught.
+ * whole in memory). Both passes are authenticated under one secret key and must give the
+ * same tag (crypto/same-reading.ts), so a file changed between the two passes is caught.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { fromUtf8, utf8 } from '../../../shared/bytes';
@@ -19,6 +19,7 @@ import { FrameParser, hasBundleMagic, type FrameHandlers, type FrameSummary } fr
 import { AgeDecryptor, ageDearmor, type AgeIdentityInput } from '../formats/age';
 import { createMinisignHasher } from '../formats/minisign';
 import { startHashWorker, type BackgroundHasher } from '../crypto/hash-worker';
+import { SameReading } from '../crypto/same-reading';
 import { CHUNK_BYTES, checkAbort, tick, type BundlePhase, type RunOptions } from './progress';
 
 export interface BundleSource {
@@ -43,8 +44,13 @@ export interface LoadedBundle {
   signatureText: string;
   /** A new pass over the payload (B, or B ‖ SIG), piece by piece. */
   pass(options?: RunOptions): AsyncGenerator<Uint8Array>;
-  /** Whether a second pass reads bytes already in memory (then it need not be hashed again). */
+  /** Whether a second pass reads bytes already in memory (then it need not be checked again). */
   inMemory: boolean;
+  /**
+   * Otherwise, what shows that a later pass read the bytes of B that the first did (the
+   * first's tag is in it); whoever verifies the bundle disposes of it.
+   */
+  sameReading?: SameReading;
   /**
    * For a large bundle, the worker that hashed the first pass, kept for the second; whoever
    * verifies the bundle closes it.
@@ -255,11 +261,18 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
   const background = inputBytes >= (options.hashWorkerFrom ?? BACKGROUND_HASH_MIN_BYTES) ? await startHashWorker() : undefined;
   let head: Uint8Array | undefined;
   let signatureRecord: Uint8Array | undefined;
+  // A pass that reads the file again is shown to read the same bytes (crypto/same-reading.ts).
+  const sameReading = inMemory ? undefined : new SameReading();
   try {
     const hasher = background ? undefined : createMinisignHasher();
     background?.begin(['blake2b-512']);
+    const reading = sameReading?.reading();
     const parser = new FrameParser(limits, {
-      signed: background ? (bytes) => background.update(bytes) : (bytes) => hasher!.update(bytes),
+      signed: (bytes) => {
+        reading?.update(bytes);
+        if (background) background.update(bytes);
+        else hasher!.update(bytes);
+      },
       head: (value) => {
         head = value.slice();
       },
@@ -273,9 +286,11 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
     }
     const summary = parser.finish();
     const digest = background ? (await background.finish())[0]! : hasher!.digest();
-    return finishLoad(source, limits, { sniffed, encrypted, inputBytes, head: head!, summary, digest, signatureRecord, inMemory, pass, background });
+    if (reading) sameReading!.firstRead(reading.end());
+    return finishLoad(source, limits, { sniffed, encrypted, inputBytes, head: head!, summary, digest, signatureRecord, inMemory, sameReading, pass, background });
   } catch (error) {
     background?.close();
+    sameReading?.dispose();
     throw error;
   }
 }
@@ -289,13 +304,14 @@ interface FirstPass {
   digest: Uint8Array;
   signatureRecord: Uint8Array | undefined;
   inMemory: boolean;
+  sameReading: SameReading | undefined;
   pass: (o: RunOptions, phase: BundlePhase) => AsyncGenerator<Uint8Array>;
   background: BackgroundHasher | undefined;
 }
 
 /** The signature (from the SIG record or the detached file) and the loaded bundle. */
 function finishLoad(source: BundleSource, limits: BundleLimits, first: FirstPass): LoadedBundle {
-  const { sniffed, encrypted, inputBytes, head, summary, digest, signatureRecord, inMemory, pass, background } = first;
+  const { sniffed, encrypted, inputBytes, head, summary, digest, signatureRecord, inMemory, sameReading, pass, background } = first;
   let signatureText: string;
   let form: BundleForm;
   if (signatureRecord) {
@@ -321,6 +337,7 @@ function finishLoad(source: BundleSource, limits: BundleLimits, first: FirstPass
     signatureText,
     inMemory,
     pass: (o = {}) => pass(o, 'entries'),
+    ...(sameReading ? { sameReading } : {}),
     ...(background ? { hasher: background } : {}),
   };
 }

@@ -8,7 +8,7 @@
  * The entries are checked one at a time from the raw bytes and handed to `onEntry` (the
  * import stores them) without ever being held together.
  */
-import { equalBytes, fromHex, toHex } from '../../../shared/bytes';
+import { fromHex, toHex } from '../../../shared/bytes';
 import { TearlineError, toErrorInfo } from '../../../shared/errors';
 import { readEntryValue, type RawEntry } from '../../../shared/bundle/framing';
 import { DEFAULT_LIMITS, type BundleLimits } from '../../../shared/bundle/format';
@@ -19,9 +19,8 @@ import { checkEntry, checkedEntryOf, type CheckedEntry, type EntryHashes } from 
 import { checkConsistencyProofs, relate, type HeldCheckpoint, type RelationResult } from '../../../shared/bundle/relation';
 import { addProblem, emptyVerdict, PREVIEW_LIMIT, type Problem, type Verdict } from '../../../shared/bundle/verdict';
 import { summarizeEntry } from '../../../shared/domain';
-import { sha256, sha256Parts } from '../crypto/hash';
+import { createSha256, sha256, sha256Parts } from '../crypto/hash';
 import {
-  createMinisignHasher,
   formatMinisignKeyId,
   parseMinisignSignature,
   verifyMinisign,
@@ -29,8 +28,7 @@ import {
 } from '../formats/minisign';
 import { secondPass, type HashWorkerOption, type LoadedBundle } from './input';
 import { EntryBatches } from './entry-batches';
-import { sodium } from '../crypto/sodium';
-import type { EntryOutcome, HashName } from '../crypto/hash-worker';
+import type { EntryOutcome } from '../crypto/hash-worker';
 import { ENTRY_BATCH, type RunOptions } from './progress';
 
 /** A key that may have signed the bundle, from the keyring or given by the caller. */
@@ -116,6 +114,7 @@ export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment,
     return await verifyWith(loaded, env, options);
   } finally {
     loaded.hasher?.close();
+    loaded.sameReading?.dispose();
   }
 }
 
@@ -239,7 +238,7 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   }
 
   // The entries, one at a time, in a second pass over the bytes. Bytes not held in memory
-  // are hashed again: what is read now must be what was signed.
+  // are authenticated again: what is read now must be what was signed.
   const inclusion = new InclusionVerifier(sha256, head.checkpoint.size, fromHex(head.checkpoint.root));
   const cases = new Set<string>();
   const { entries } = verdict;
@@ -248,17 +247,14 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   let done = 0;
   let countNew = 0;
   let countMore = 0;
-  // The second reading is hashed again (unless it reads memory) and, for an import, with
-  // SHA-256 too: on the first pass's worker when there is one, beside the entry checks.
+  const reading = loaded.sameReading?.reading();
+  // An import also records the SHA-256 of B: on the first pass's worker when there is one,
+  // beside the entry checks.
   const background = loaded.hasher;
-  const names: HashName[] = [];
-  if (!loaded.inMemory) names.push('blake2b-512');
-  if (options.bundleHash) names.push('sha256');
   const useBackground = background !== undefined;
-  if (useBackground) background.begin(names);
-  const rehash = loaded.inMemory || useBackground ? undefined : createMinisignHasher();
-  const s = sodium();
-  const sha = options.bundleHash && !useBackground ? s.crypto_hash_sha256_init() : undefined;
+  const shaInBackground = useBackground && options.bundleHash === true;
+  if (shaInBackground) background.begin(['sha256']);
+  const sha = options.bundleHash && !useBackground ? createSha256() : undefined;
   // An entry's verdict, however it was checked: `valid` is what the counts need, and the
   // entry itself is read (`entryOf`) only where it is needed (the preview, the vault's
   // status of it, the import), as the worker's answers carry no parsed entries.
@@ -323,18 +319,15 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
       loaded,
       limits,
       {
-        ...(useBackground
-          ? names.length > 0
-            ? { signed: (bytes: Uint8Array) => background.update(bytes) }
-            : {}
-          : rehash || sha
-            ? {
-                signed: (bytes: Uint8Array) => {
-                  rehash?.update(bytes);
-                  if (sha) s.crypto_hash_sha256_update(sha, bytes);
-                },
-              }
-            : {}),
+        ...(reading || sha || shaInBackground
+          ? {
+              signed: (bytes: Uint8Array) => {
+                reading?.update(bytes);
+                if (shaInBackground) background.update(bytes);
+                else sha?.update(bytes);
+              },
+            }
+          : {}),
         entry: batches ? (value: Uint8Array) => batches.add(value) : (value: Uint8Array) => checkRaw(readEntryValue(value)),
       },
       options,
@@ -347,17 +340,10 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
     if (batches && error instanceof TearlineError && error.code !== 'E_CANCELLED') await batches.drain(true).catch(() => undefined);
     return stop(result, error);
   }
-  let again: Uint8Array | undefined;
   let shaOfB: Uint8Array | undefined;
-  if (useBackground) {
-    const digests = await background.finish();
-    if (!loaded.inMemory) again = digests[0];
-    if (options.bundleHash) shaOfB = digests[names.indexOf('sha256')];
-  } else {
-    again = rehash?.digest();
-    if (sha) shaOfB = s.crypto_hash_sha256_final(sha);
-  }
-  if (!loaded.inMemory && (again === undefined || !equalBytes(again, digest))) {
+  if (shaInBackground) shaOfB = (await background.finish())[0];
+  else shaOfB = sha?.digest();
+  if (reading && !loaded.sameReading!.sameAsFirst(reading.end())) {
     addProblem(verdict, { code: 'E_BAD_SIGNATURE', message: 'the bundle changed while it was being read: what was read is not what was signed' });
   }
   if (shaOfB) result.bundleHash = toHex(shaOfB);

@@ -41,6 +41,13 @@ declare module 'sodium-native' {
   export function crypto_generichash_update(state: Uint8Array, input: Uint8Array): void;
   export function crypto_generichash_final(state: Uint8Array, out: Uint8Array): void;
 
+  export const crypto_onetimeauth_STATEBYTES: number;
+  export const crypto_onetimeauth_KEYBYTES: number;
+  export const crypto_onetimeauth_BYTES: number;
+  export function crypto_onetimeauth_init(state: Uint8Array, key: Uint8Array): void;
+  export function crypto_onetimeauth_update(state: Uint8Array, input: Uint8Array): void;
+  export function crypto_onetimeauth_final(state: Uint8Array, out: Uint8Array): void;
+
   export function crypto_pwhash(
     out: Uint8Array, passwd: Uint8Array, salt: Uint8Array, opslimit: number, memlimit: number, alg: number,
   ): void;

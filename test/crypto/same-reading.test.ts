@@ -1,0 +1,69 @@
+/**
+ * The check that a second reading of a large bundle read what the first one did
+ * (electron/core/crypto/same-reading.ts), on both of libsodium's builds.
+ */
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+
+async function build(mode: 'native' | 'wasm') {
+  vi.resetModules();
+  vi.stubEnv('TEARLINE_SODIUM', mode);
+  try {
+    const backend = await import('../../electron/core/crypto/native-sodium');
+    expect(backend.sodiumBackend().backend).toBe(mode);
+    const sodium = await import('../../electron/core/crypto/sodium');
+    await sodium.loadSodium();
+    return await import('../../electron/core/crypto/same-reading');
+  } finally {
+    vi.unstubAllEnvs();
+  }
+}
+
+/** Reads `bytes` in pieces cut at `cuts`, and returns the reading's tag. */
+function read(reading: { update(b: Uint8Array): void; end(): Uint8Array }, bytes: Uint8Array, cuts: number[]): Uint8Array {
+  let at = 0;
+  for (const cut of [...cuts.map((c) => c % (bytes.length + 1))].sort((a, b) => a - b)) {
+    reading.update(bytes.subarray(at, Math.max(at, cut)));
+    at = Math.max(at, cut);
+  }
+  reading.update(bytes.subarray(at));
+  return reading.end();
+}
+
+describe.each(['native', 'wasm'] as const)('a second reading, on the %s build', (mode) => {
+  it('matches the first only when it read the same bytes, however they were cut', async () => {
+    const { SameReading } = await build(mode);
+    const stream = fc.uint8Array({ minLength: 0, maxLength: 5000 });
+    const cuts = fc.array(fc.nat(), { maxLength: 8 });
+    fc.assert(
+      fc.property(stream, cuts, cuts, fc.nat(), fc.integer({ min: 0, max: 7 }), (bytes, first, second, at, bit) => {
+        const check = new SameReading();
+        check.firstRead(read(check.reading(), bytes, first));
+        expect(check.sameAsFirst(read(check.reading(), bytes, second))).toBe(true);
+        if (bytes.length > 0) {
+          const changed = bytes.slice();
+          changed[at % changed.length]! ^= 1 << bit;
+          expect(check.sameAsFirst(read(check.reading(), changed, second))).toBe(false);
+          expect(check.sameAsFirst(read(check.reading(), bytes.subarray(0, bytes.length - 1), second))).toBe(false);
+        }
+        expect(check.sameAsFirst(read(check.reading(), Uint8Array.of(...bytes, 0), second))).toBe(false);
+        check.dispose();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keys each check afresh: the tag of one check does not pass another', async () => {
+    const { SameReading } = await build(mode);
+    const bytes = new TextEncoder().encode('B, as the first pass read it');
+    const one = new SameReading();
+    const other = new SameReading();
+    one.firstRead(read(one.reading(), bytes, []));
+    expect(one.sameAsFirst(read(other.reading(), bytes, []))).toBe(false);
+    // Without a first reading, nothing matches.
+    expect(other.sameAsFirst(read(other.reading(), bytes, []))).toBe(false);
+    one.dispose();
+    other.dispose();
+    expect(() => one.reading()).toThrow(/disposed/);
+  });
+});
