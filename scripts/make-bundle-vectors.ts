@@ -249,6 +249,15 @@ export async function makeVectors(): Promise<VectorSet> {
     `an amendment whose changes have ${MAX_JSON_ITEMS + 1} of '[', '{' and ',' (JCS allows ${MAX_JSON_ITEMS}), correctly committed, proven and signed`,
   );
 
+  // Entry #5 under entry #3's id: one log never gives two entries the same id.
+  const repeatedLog = log.map((r, i) => (i === 5 ? craftRecord({ id: log[3]!.header.id, kind: r.header.kind, caseId, author, ts: r.header.ts, body: r.body }, salt(5)) : r));
+  reject(
+    'repeated-id.bundle',
+    craftBundle({ ...base, log: repeatedLog }).singleFile,
+    'E_INVALID_ENTRY',
+    'entry #5 carries the id of entry #3, otherwise correctly committed, proven and signed',
+  );
+
   // ---- invalid: encryption
   reject('age-not-for-us.age', ageEncrypt(main.singleFile, [encodeAgeRecipient(s.crypto_scalarmult_base(otherIdentity))]), 'E_NOT_FOR_US', 'encrypted to another identity', {}, false);
   const tampered = ageEncrypt(main.singleFile, [encodeAgeRecipient(s.crypto_scalarmult_base(identity))]);

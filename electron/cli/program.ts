@@ -12,7 +12,7 @@ import { parseBodies, printJson, printLines, readInput } from './io';
 import { formatCaseView, formatEntry, formatIntegrity, formatListLine } from './format';
 import { schemaDocument } from './schema';
 import { registerBundleCommands } from './bundle-commands';
-import { checkVault, listImported } from '../core/bundle';
+import { checkVault, findImported } from '../core/bundle';
 import { summarizeEntry } from '../../shared/domain';
 
 export function buildProgram(): Command {
@@ -91,7 +91,7 @@ export function buildProgram(): Command {
           const e = vault.get(id);
           return { local: { ...e, leafHash: Buffer.from(vault.leafHash(e.index)).toString('hex') } };
         }
-        const imported = listImported(vault).find((e) => e.header.id === id);
+        const imported = findImported(vault, id);
         if (!imported) throw new TearlineError('E_NOT_FOUND', `no entry ${id} in this vault, nor among the entries imported into it`);
         return { imported };
       });

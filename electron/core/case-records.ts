@@ -5,7 +5,7 @@
  */
 import { TearlineError } from '../../shared/errors';
 import { findRecord, foldCase, type CaseView, type FoldInput } from '../../shared/domain';
-import { importedCount, importedFoldInputs, listImported } from './bundle';
+import { findImported, importedCount, importedFoldInputs, listImported } from './bundle';
 import type { AppendedEntry, EntryDraft, ExternalEntries, Vault } from './vault/vault';
 
 /** The case folded from local and imported entries, ordered by time (the two logs number apart). */
@@ -75,7 +75,7 @@ export function importedReferences(vault: Vault): ExternalEntries {
   return {
     caseExists: (caseId) => listImported(vault, { caseId, kind: 'case.opened' }).some((e) => e.header.id === caseId),
     entry: (id) => {
-      const found = listImported(vault).find((e) => e.header.id === id);
+      const found = findImported(vault, id);
       if (!found || found.header.caseId === null) return undefined;
       const current = findRecord(caseWithImports(vault, found.header.caseId), id);
       return { kind: found.header.kind, caseId: found.header.caseId, body: (current?.body ?? found.body) as Record<string, unknown> };

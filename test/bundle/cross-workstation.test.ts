@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportBundle, importBundle } from '../../electron/core/bundle';
+import { exportBundle, findImported, importBundle } from '../../electron/core/bundle';
 import { appendEntries, allCaseIds, cachedCase, caseWithImports } from '../../electron/core/case-records';
 import { verifyVault } from '../../electron/core/log/integrity';
 import { tempDir } from '../helpers/tmp';
@@ -117,5 +117,71 @@ describe('an imported entry with the id of one of ours', () => {
     expect(result.verdict.problems.map((p) => [p.code, p.message])).toEqual([['E_INVALID_ENTRY', expect.stringMatching(/is that of an entry of this vault's own log/)]]);
     expect(result.changed).toBe(false);
     expect(caseWithImports(home, caseId)).toEqual(ours);
+  });
+});
+
+describe('an imported entry with the id of an entry held from another log', () => {
+  it('is refused, so that one peer cannot stand in for another where entries are found by id', async () => {
+    const [north, south] = await stations('North', 'South');
+    const west = await newVault(dir, 'West');
+    open.push(west);
+    trust(south, west);
+    const { caseId, waiverId } = addCase(north);
+    const out = path.join(dir, 'north-case.bundle');
+    await exportBundle(north, { selection: { cases: [caseId] }, out });
+    expect((await importBundle(south, out, { accept: true })).accepted).toBe(true);
+    const before = caseWithImports(south, caseId);
+
+    // West, trusted too, signs a waiver that carries North's waiver's id.
+    const forged = craftRecord({
+      id: waiverId,
+      kind: 'waiver',
+      caseId,
+      author: west.workstation().edPublicKey,
+      ts: '2000-01-01T00:00:00.000Z',
+      body: { ...(exampleBody('waiver', { caseId }) as Record<string, unknown>) },
+    });
+    const opened = craftRecord({ id: caseId, kind: 'case.opened', caseId, author: west.workstation().edPublicKey, ts: '2000-01-01T00:00:00.000Z', body: exampleBody('case.opened') });
+    const crafted = craftBundle({ origin: west.origin, log: [opened, forged], signer: { secretKey: west.workstation().edSecretKey } });
+    const result = await importBundle(south, { bytes: crafted.singleFile }, { accept: true });
+    expect(result.verdict.valid).toBe(false);
+    const problems = result.verdict.problems.map((p) => [p.code, p.message]);
+    expect(problems).toEqual([
+      ['E_INVALID_ENTRY', expect.stringMatching(new RegExp(`entry #0: its id ${caseId} is that of entry #\\d+ of ${north.origin}, already held here`))],
+      ['E_INVALID_ENTRY', expect.stringMatching(new RegExp(`entry #1: its id ${waiverId} is that of entry #\\d+ of ${north.origin}, already held here`))],
+    ]);
+    expect(result.changed).toBe(false);
+    expect(caseWithImports(south, caseId)).toEqual(before);
+
+    // The same bundle from North again is no such thing: the entries are where they were.
+    const again = await importBundle(south, out, { accept: true });
+    expect(again.verdict.valid).toBe(true);
+
+    // Rows imported before ids had references (a vault from an earlier version) are
+    // found all the same, and the next import gives them theirs.
+    const db = south.database();
+    const unfilled = () => (db.prepare('SELECT count(*) AS n FROM imported_entries WHERE id_ref IS NULL').get() as { n: number }).n;
+    db.prepare('UPDATE imported_entries SET id_ref = NULL').run();
+    expect(unfilled()).toBeGreaterThan(1);
+    expect(findImported(south, waiverId)?.header.kind).toBe('waiver');
+    expect((await importBundle(south, { bytes: crafted.singleFile }, { accept: true })).verdict.problems.map((p) => p.code)).toEqual(['E_INVALID_ENTRY', 'E_INVALID_ENTRY']);
+    expect(unfilled()).toBeGreaterThan(1);
+    north.append([{ kind: 'note', body: { caseId, text: 'A later report.' } }]);
+    const later = path.join(dir, 'north-case-later.bundle');
+    await exportBundle(north, { selection: { cases: [caseId] }, out: later });
+    expect((await importBundle(south, later, { accept: true })).newEntries).toBe(1);
+    expect(unfilled()).toBe(0);
+    expect(findImported(south, waiverId)?.header.kind).toBe('waiver');
+    expect(findImported(south, '0190f3a1-0000-7000-8000-00000000dead')).toBeUndefined();
+  });
+
+  it('is refused within one bundle: one log never gives two entries the same id', async () => {
+    const [peer, home] = await stations('Peer', 'Home');
+    const id = '0190f3a1-0000-7000-8000-0000000000aa';
+    const note = (text: string, ts: string) => craftRecord({ id, kind: 'case.opened', caseId: id, author: peer.workstation().edPublicKey, ts, body: { ...(exampleBody('case.opened') as Record<string, unknown>), summary: text } });
+    const crafted = craftBundle({ origin: peer.origin, log: [note('first', '2025-01-01T00:00:00.000Z'), note('second', '2025-01-02T00:00:00.000Z')], signer: { secretKey: peer.workstation().edSecretKey } });
+    const result = await importBundle(home, { bytes: crafted.singleFile }, { accept: true });
+    expect(result.verdict.problems.map((p) => [p.code, p.message])).toEqual([['E_INVALID_ENTRY', `entry #1: its id ${id} is that of an earlier entry of this bundle`]]);
+    expect(result.changed).toBe(false);
   });
 });

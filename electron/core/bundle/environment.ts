@@ -56,6 +56,7 @@ export function vaultEnvironment(vault: Vault, keys: RowKeys): VaultEnvironment 
       return owner ? { who: owner.name, fingerprint: owner.fingerprint } : undefined;
     },
     entryStatus: (origin, entry) => store.status(origin, entry.index, toHex(entry.leaf), Object.keys(entry.body)),
+    heldElsewhere: (origin, entry) => store.heldElsewhere(entry.header.id, origin, entry.index),
     signerWarnings: (signer) =>
       forked.has(signer.fingerprint)
         ? [`${signer.name ?? signer.fingerprint} has shown two inconsistent histories before (see \`tearline trust list\`)`]

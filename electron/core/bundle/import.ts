@@ -125,6 +125,8 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
     vault.rolledBackTo(startSize);
   };
   try {
+    // Rows imported before ids had references get theirs with this import (kept if it is).
+    env.store.fillIdRefs();
     run = await verifyLoaded(loaded, env, {
       ...options,
       limits,

@@ -16,6 +16,7 @@ const TABLE = 'imported_entries';
 const ORIGINS = 'imported_entries.origin';
 const CASES = 'imported_entries.case';
 const DISCLOSED = 'imported_entries.disclosed';
+const IDS = 'imported_entries.id';
 
 const ImportedRecordSchema = z
   .object({
@@ -71,24 +72,94 @@ function disclosedRef(keys: RowKeys, leafHex: string, names: readonly string[]):
 
 export type HeldStatus = 'new' | 'known' | 'more-fields';
 
+/** Where an entry with a given id is held: its origin and index. */
+export interface HeldAt {
+  origin: string;
+  index: number;
+}
+
 export class ImportedStore {
+  private readonly db;
   private readonly select;
   private readonly selectDisclosed;
+  private readonly selectById;
   private readonly upsert;
   private readonly originRefs = new Map<string, Uint8Array>();
   private readonly caseRefs = new Map<string, Uint8Array>();
+  /** Rows from before ids had references: opened once, id → their row references. */
+  private unfilled: Map<string, Uint8Array[]> | undefined;
 
   constructor(
     vault: Vault,
     private readonly keys: RowKeys,
   ) {
     const db = vault.database();
+    this.db = db;
     this.select = db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE ref = ?`);
     this.selectDisclosed = db.prepare(`SELECT disclosed FROM ${TABLE} WHERE ref = ?`);
+    this.selectById = db.prepare(`SELECT ref FROM ${TABLE} WHERE id_ref = ?`);
     this.upsert = db.prepare(
-      `INSERT INTO ${TABLE} (ref, origin_ref, case_ref, disclosed, nonce, ct) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO ${TABLE} (ref, origin_ref, case_ref, id_ref, disclosed, nonce, ct) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(ref) DO UPDATE SET disclosed = excluded.disclosed, nonce = excluded.nonce, ct = excluded.ct`,
     );
+  }
+
+  /**
+   * The other places an entry id is held: rows with this id other than the one at
+   * (origin, index). Found by keyed reference; only such a row, which should not exist,
+   * is opened.
+   */
+  heldElsewhere(id: string, origin: string, index: number): HeldAt[] {
+    const own = importedRef(this.keys, origin, index);
+    const refs = (this.selectById.all(rowRef(this.keys, IDS, id)) as { ref: Uint8Array }[]).map((r) => r.ref);
+    refs.push(...(this.unfilledRefs().get(id) ?? []));
+    const out: HeldAt[] = [];
+    for (const ref of refs) {
+      if (equalBytes(ref, own)) continue;
+      const row = this.select.get(ref) as Row | undefined;
+      if (!row) continue;
+      const record = parseRow(this.keys, row);
+      out.push({ origin: record.origin, index: record.index });
+    }
+    return out;
+  }
+
+  /** The entry with this id, if one is held (the first, by origin then index, should there be more). */
+  byId(id: string): ImportedRecord | undefined {
+    const refs = (this.selectById.all(rowRef(this.keys, IDS, id)) as { ref: Uint8Array }[]).map((r) => r.ref);
+    refs.push(...(this.unfilledRefs().get(id) ?? []));
+    const found: ImportedRecord[] = [];
+    for (const ref of refs) {
+      const row = this.select.get(ref) as Row | undefined;
+      if (row) found.push(parseRow(this.keys, row));
+    }
+    found.sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.index - b.index));
+    return found[0];
+  }
+
+  /**
+   * Gives the rows from before ids had references theirs (inside the caller's write
+   * transaction: an import's), so that later lookups need not open them.
+   */
+  fillIdRefs(): number {
+    const rows = this.db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE id_ref IS NULL`).all() as Row[];
+    const update = this.db.prepare(`UPDATE ${TABLE} SET id_ref = ? WHERE ref = ?`);
+    for (const row of rows) update.run(rowRef(this.keys, IDS, parseRow(this.keys, row).header.id), row.ref);
+    this.unfilled = undefined;
+    return rows.length;
+  }
+
+  private unfilledRefs(): Map<string, Uint8Array[]> {
+    if (this.unfilled) return this.unfilled;
+    const map = new Map<string, Uint8Array[]>();
+    for (const row of this.db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE id_ref IS NULL`).all() as Row[]) {
+      const id = parseRow(this.keys, row).header.id;
+      const list = map.get(id);
+      if (list) list.push(row.ref);
+      else map.set(id, [row.ref]);
+    }
+    this.unfilled = map;
+    return map;
   }
 
   get(origin: string, index: number): ImportedRecord | undefined {
@@ -116,6 +187,7 @@ export class ImportedStore {
       ref,
       this.cached(this.originRefs, ORIGINS, record.origin),
       record.header.caseId === null ? null : this.cached(this.caseRefs, CASES, record.header.caseId),
+      rowRef(this.keys, IDS, record.header.id),
       disclosedRef(this.keys, record.leaf, Object.keys(record.body)),
       sealed.nonce,
       sealed.ct,
@@ -167,18 +239,30 @@ export function listImported(vault: Vault, query: ImportedQuery = {}): ImportedE
           (query.kind === undefined || r.header.kind === query.kind),
       )
       .sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.index - b.index))
-      .map((r) => ({
-        origin: r.origin,
-        signerName: r.signer.name,
-        fingerprint: r.signer.fingerprint,
-        index: r.index,
-        header: r.header,
-        body: r.body,
-        withheld: r.withheld,
-        leafHash: r.leaf,
-        bundleId: r.bundleId,
-        importedAt: r.importedAt,
-      }));
+      .map(toImportedEntry);
+  });
+}
+
+function toImportedEntry(r: ImportedRecord): ImportedEntry {
+  return {
+    origin: r.origin,
+    signerName: r.signer.name,
+    fingerprint: r.signer.fingerprint,
+    index: r.index,
+    header: r.header,
+    body: r.body,
+    withheld: r.withheld,
+    leafHash: r.leaf,
+    bundleId: r.bundleId,
+    importedAt: r.importedAt,
+  };
+}
+
+/** The imported entry with this id, if any, found by its keyed reference. */
+export function findImported(vault: Vault, id: string): ImportedEntry | undefined {
+  return withRowKeys(vault, (keys) => {
+    const r = new ImportedStore(vault, keys).byId(id);
+    return r && toImportedEntry(r);
   });
 }
 

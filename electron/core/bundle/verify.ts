@@ -47,6 +47,7 @@ export type EntryStatus = 'new' | 'known' | 'more-fields';
 
 /** What the verdict counts of an entry that passed. */
 interface EntrySummary {
+  id: string;
   kind: string;
   caseId: string | null;
   withheld: string[];
@@ -65,6 +66,8 @@ export interface VerifyEnvironment {
   entryStatus?(origin: string, entry: CheckedEntry): EntryStatus;
   /** With a vault: whether its own log has an entry with this id (ids are unique across workstations). */
   ownEntry?(id: string): boolean;
+  /** With a vault: where else than at (origin, index) an entry with this entry's id is held. */
+  heldElsewhere?(origin: string, entry: CheckedEntry): { origin: string; index: number }[];
   /** Extra warnings about the signer (known forks). */
   signerWarnings?(signer: SignerCandidate): string[];
   /** The message when no candidate key has the signature's key id. */
@@ -258,11 +261,19 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   // An entry's verdict, however it was checked: `valid` is what the counts need, and the
   // entry itself is read (`entryOf`) only where it is needed (the preview, the vault's
   // status of it, the import), as the worker's answers carry no parsed entries.
+  // Ids are random (UUIDv7) and one log never gives two entries the same: a second one is forged.
+  const ids = new Set<string>();
   const take = (index: number, problems: readonly Problem[], valid: EntrySummary | undefined, entryOf: () => CheckedEntry): void => {
     if (done === 0) entries.firstIndex = index;
     entries.lastIndex = index;
     previousIndex = Math.max(previousIndex, index);
     for (const p of problems) addProblem(verdict, p);
+    const repeated = valid !== undefined && ids.has(valid.id);
+    if (repeated) {
+      addProblem(verdict, { code: 'E_INVALID_ENTRY', message: `entry #${index}: its id ${valid.id} is that of an earlier entry of this bundle`, at: `entry ${index}` });
+    } else if (valid) {
+      ids.add(valid.id);
+    }
     if (valid) {
       entries.verified++;
       const kind = valid.kind;
@@ -277,6 +288,18 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
           addProblem(verdict, {
             code: 'E_INVALID_ENTRY',
             message: `entry #${entry.index}: its id ${entry.header.id} is that of an entry of this vault's own log`,
+            at: `entry ${entry.index}`,
+          });
+        }
+        // Nor may it take the id of an entry held from another log (or from another place
+        // in this one): it would stand in for that entry where entries are found by id.
+        // (An import stores the earlier one as it goes: a repeat within the bundle is told once, above.)
+        const elsewhere = repeated ? [] : (env.heldElsewhere?.(head.origin, entry) ?? []);
+        if (elsewhere.length > 0) {
+          const other = elsewhere[0]!;
+          addProblem(verdict, {
+            code: 'E_INVALID_ENTRY',
+            message: `entry #${entry.index}: its id ${entry.header.id} is that of entry #${other.index} of ${other.origin}, already held here`,
             at: `entry ${entry.index}`,
           });
         }
@@ -304,12 +327,12 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   const checkRaw = (raw: RawEntry, hashes?: EntryHashes): void => {
     const checked = checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size: head.checkpoint.size, inclusion, previousIndex }, hashes);
     const entry = checked.entry;
-    take(raw.index, checked.problems, entry && { kind: entry.header.kind, caseId: entry.header.caseId, withheld: entry.withheld }, () => entry!);
+    take(raw.index, checked.problems, entry && { id: entry.header.id, kind: entry.header.kind, caseId: entry.header.caseId, withheld: entry.withheld }, () => entry!);
   };
   const sink = {
     check: checkRaw,
     checked: (value: Uint8Array, index: number, outcome: EntryOutcome, leaf: Uint8Array): void => {
-      const valid = outcome.kind === undefined ? undefined : { kind: outcome.kind, caseId: outcome.caseId ?? null, withheld: outcome.withheld ?? [] };
+      const valid = outcome.kind === undefined || outcome.id === undefined ? undefined : { id: outcome.id, kind: outcome.kind, caseId: outcome.caseId ?? null, withheld: outcome.withheld ?? [] };
       take(index, outcome.problems, valid, () => checkedEntryOf(readEntryValue(value), new Uint8Array(leaf), valid!.withheld));
     },
   };

@@ -39,6 +39,11 @@ export const MIGRATIONS: readonly string[] = [
   // ciphertext (over 100 MB at 100k entries).
   `CREATE TABLE index_blocks (block INTEGER PRIMARY KEY, leaves BLOB NOT NULL, nonce BLOB NOT NULL, ct BLOB NOT NULL) STRICT;
    CREATE INDEX entries_leaves ON entries (idx, leaf);`,
+  // An imported entry found by its id (a keyed reference, as the others): to refuse another
+  // log's entry that takes an id already held, and to show one entry without opening them
+  // all. Rows from before this step have none until the next import fills them in.
+  `ALTER TABLE imported_entries ADD COLUMN id_ref BLOB;
+   CREATE INDEX imported_entries_id ON imported_entries (id_ref);`,
 ];
 
 /** What the WAL file keeps of its size once copied into the database (see openDb). */

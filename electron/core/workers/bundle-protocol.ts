@@ -11,7 +11,7 @@ export type HashName = 'blake2b-512' | 'sha256';
  * Said by the worker when it is ready: a worker built from other sources (a stale
  * dist/workers in a checkout) would not understand what it is sent, and is not used.
  */
-export const BUNDLE_PROTOCOL = 2;
+export const BUNDLE_PROTOCOL = 3;
 
 export interface BundleWorkerData {
   /** The build the starting thread uses: the worker uses the same one. */
@@ -32,6 +32,7 @@ export interface CheckContext {
  */
 export interface EntryOutcome {
   problems: Problem[];
+  id?: string;
   kind?: string;
   caseId?: string | null;
   withheld?: string[];

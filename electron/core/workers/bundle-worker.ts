@@ -54,7 +54,11 @@ function checkBatch(
     const checked = checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size, inclusion: inclusion.verifier, previousIndex }, given);
     previousIndex = Math.max(previousIndex, raw.index);
     const entry = checked.entry;
-    outcomes.push(entry ? { problems: checked.problems, kind: entry.header.kind, caseId: entry.header.caseId, withheld: entry.withheld } : { problems: checked.problems });
+    outcomes.push(
+      entry
+        ? { problems: checked.problems, id: entry.header.id, kind: entry.header.kind, caseId: entry.header.caseId, withheld: entry.withheld }
+        : { problems: checked.problems },
+    );
   }
   return { hashes, outcomes, hashMs: hashed - started, checkMs: performance.now() - hashed };
 }
