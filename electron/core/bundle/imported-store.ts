@@ -88,6 +88,8 @@ export class ImportedStore {
   private readonly caseRefs = new Map<string, Uint8Array>();
   /** Rows from before ids had references: opened once, id → their row references. */
   private unfilled: Map<string, Uint8Array[]> | undefined;
+  private lastRef: { origin: string; index: number; ref: Uint8Array } | undefined;
+  private lastIdRef: { id: string; ref: Uint8Array } | undefined;
 
   constructor(
     vault: Vault,
@@ -105,23 +107,21 @@ export class ImportedStore {
   }
 
   /**
-   * The other places an entry id is held: rows with this id other than the one at
-   * (origin, index). Found by keyed reference; only such a row, which should not exist,
-   * is opened.
+   * Where an entry with this id is held, other than at (origin, index): found by keyed
+   * reference, and only such a row, which should not exist, is opened.
    */
-  heldElsewhere(id: string, origin: string, index: number): HeldAt[] {
-    const own = importedRef(this.keys, origin, index);
-    const refs = (this.selectById.all(rowRef(this.keys, IDS, id)) as { ref: Uint8Array }[]).map((r) => r.ref);
+  heldElsewhere(id: string, origin: string, index: number): HeldAt | undefined {
+    const own = this.refAt(origin, index);
+    const refs = (this.selectById.all(this.idRef(id)) as { ref: Uint8Array }[]).map((r) => r.ref);
     refs.push(...(this.unfilledRefs().get(id) ?? []));
-    const out: HeldAt[] = [];
     for (const ref of refs) {
       if (equalBytes(ref, own)) continue;
       const row = this.select.get(ref) as Row | undefined;
       if (!row) continue;
       const record = parseRow(this.keys, row);
-      out.push({ origin: record.origin, index: record.index });
+      return { origin: record.origin, index: record.index };
     }
-    return out;
+    return undefined;
   }
 
   /** The entry with this id, if one is held (the first, by origin then index, should there be more). */
@@ -149,6 +149,24 @@ export class ImportedStore {
     return rows.length;
   }
 
+  /** The keyed reference of an id, of the entry being verified (then stored). */
+  private idRef(id: string): Uint8Array {
+    const last = this.lastIdRef;
+    if (last && last.id === id) return last.ref;
+    const ref = rowRef(this.keys, IDS, id);
+    this.lastIdRef = { id, ref };
+    return ref;
+  }
+
+  /** importedRef, of the entry being verified: asked for by each check of it in turn. */
+  private refAt(origin: string, index: number): Uint8Array {
+    const last = this.lastRef;
+    if (last && last.index === index && last.origin === origin) return last.ref;
+    const ref = importedRef(this.keys, origin, index);
+    this.lastRef = { origin, index, ref };
+    return ref;
+  }
+
   private unfilledRefs(): Map<string, Uint8Array[]> {
     if (this.unfilled) return this.unfilled;
     const map = new Map<string, Uint8Array[]>();
@@ -172,7 +190,7 @@ export class ImportedStore {
    * by keyed digest first, and only when that differs by opening the row.
    */
   status(origin: string, index: number, leafHex: string, names: readonly string[]): HeldStatus {
-    const row = this.selectDisclosed.get(importedRef(this.keys, origin, index)) as { disclosed: Uint8Array } | undefined;
+    const row = this.selectDisclosed.get(this.refAt(origin, index)) as { disclosed: Uint8Array } | undefined;
     if (!row) return 'new';
     if (equalBytes(row.disclosed, disclosedRef(this.keys, leafHex, names))) return 'known';
     const held = this.get(origin, index)!;
@@ -187,7 +205,7 @@ export class ImportedStore {
       ref,
       this.cached(this.originRefs, ORIGINS, record.origin),
       record.header.caseId === null ? null : this.cached(this.caseRefs, CASES, record.header.caseId),
-      rowRef(this.keys, IDS, record.header.id),
+      this.idRef(record.header.id),
       disclosedRef(this.keys, record.leaf, Object.keys(record.body)),
       sealed.nonce,
       sealed.ct,

@@ -66,8 +66,8 @@ export interface VerifyEnvironment {
   entryStatus?(origin: string, entry: CheckedEntry): EntryStatus;
   /** With a vault: whether its own log has an entry with this id (ids are unique across workstations). */
   ownEntry?(id: string): boolean;
-  /** With a vault: where else than at (origin, index) an entry with this entry's id is held. */
-  heldElsewhere?(origin: string, entry: CheckedEntry): { origin: string; index: number }[];
+  /** With a vault: where an entry with this entry's id is held, for an entry not held at (origin, index) itself. */
+  heldElsewhere?(origin: string, entry: CheckedEntry): { origin: string; index: number } | undefined;
   /** Extra warnings about the signer (known forks). */
   signerWarnings?(signer: SignerCandidate): string[];
   /** The message when no candidate key has the signature's key id. */
@@ -291,19 +291,19 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
             at: `entry ${entry.index}`,
           });
         }
-        // Nor may it take the id of an entry held from another log (or from another place
-        // in this one): it would stand in for that entry where entries are found by id.
-        // (An import stores the earlier one as it goes: a repeat within the bundle is told once, above.)
-        const elsewhere = repeated ? [] : (env.heldElsewhere?.(head.origin, entry) ?? []);
-        if (elsewhere.length > 0) {
-          const other = elsewhere[0]!;
+        const status = env.entryStatus ? env.entryStatus(head.origin, entry) : null;
+        // Nor may a new entry take the id of an entry held from another log (or from another
+        // place in this one): it would stand in for that entry where entries are found by id.
+        // (One already held was checked when it came. An import stores the earlier one of a
+        // repeat within the bundle as it goes: that repeat is told once, above.)
+        const other = repeated || (status !== 'new' && status !== null) ? undefined : env.heldElsewhere?.(head.origin, entry);
+        if (other) {
           addProblem(verdict, {
             code: 'E_INVALID_ENTRY',
             message: `entry #${entry.index}: its id ${entry.header.id} is that of entry #${other.index} of ${other.origin}, already held here`,
             at: `entry ${entry.index}`,
           });
         }
-        const status = env.entryStatus ? env.entryStatus(head.origin, entry) : null;
         if (status === 'new') countNew++;
         if (status === 'more-fields') countMore++;
         if (verdict.preview.length < PREVIEW_LIMIT) {
