@@ -116,6 +116,9 @@ class WorkerHasher implements BackgroundHasher {
         this.pendingEntries.delete(m.id);
       } else if (m.type === 'digests') {
         this.result?.(m.digests.map((d) => new Uint8Array(d)));
+      } else if (m.type === 'failed') {
+        // It said it was ready for the stream hashes before its WebAssembly build had loaded.
+        fail(new Error(m.message));
       }
     });
     const fail = (error: Error): void => {
