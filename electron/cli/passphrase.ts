@@ -3,7 +3,7 @@
  * a terminal (never echoed). Never from an argument: those end up in shell history and
  * in every other user's `ps` listing.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { TearlineError } from '../../shared/errors';
@@ -29,16 +29,48 @@ async function readAny(source: PassphraseSource): Promise<string> {
   if (source.file !== undefined) return readPassphraseFile(source.file);
   const fromEnv = process.env[source.env];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+  const terminal = promptOutput();
+  if (!terminal) {
     throw new TearlineError('E_USAGE', `no passphrase: set ${source.env}, use a passphrase file, or run on a terminal`);
   }
-  const first = await promptHidden(source.prompt);
-  if (source.confirm) {
-    const second = await promptHidden('Repeat it: ');
-    if (first !== second) throw new TearlineError('E_USAGE', 'the two passphrases differ');
+  try {
+    const first = await promptHidden(source.prompt, terminal.write);
+    if (source.confirm) {
+      const second = await promptHidden('Repeat it: ', terminal.write);
+      if (first !== second) throw new TearlineError('E_USAGE', 'the two passphrases differ');
+    }
+    if (first === '') throw new TearlineError('E_USAGE', 'the passphrase is empty');
+    return first;
+  } finally {
+    terminal.close();
   }
-  if (first === '') throw new TearlineError('E_USAGE', 'the passphrase is empty');
-  return first;
+}
+
+/**
+ * Where a prompt is written: the terminal the passphrase is typed on. That is standard
+ * error, or, when standard error goes to a file (`2>log`), the process's terminal itself,
+ * as ssh and gpg do; never when standard input is not a terminal (a pipe or a file is not
+ * someone typing).
+ */
+function promptOutput(): { write: (text: string) => void; close: () => void } | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  if (process.stderr.isTTY) return { write: (text) => void process.stderr.write(text), close: () => undefined };
+  let fd: number;
+  try {
+    fd = openSync('/dev/tty', 'w');
+  } catch {
+    return undefined;
+  }
+  return {
+    write: (text) => {
+      try {
+        writeSync(fd, text);
+      } catch {
+        // The terminal went away: the answer is still read from standard input.
+      }
+    },
+    close: () => closeSync(fd),
+  };
 }
 
 /** The whole file (`-`: standard input, for a passphrase piped in), less one trailing line break (editors add one). */
@@ -55,19 +87,19 @@ export function readPassphraseFile(file: string): string {
   return passphrase;
 }
 
-function promptHidden(question: string): Promise<string> {
+function promptHidden(question: string, write: (text: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
     let muted = false;
     const output = new Writable({
-      write(chunk, _encoding, done) {
-        if (!muted) process.stderr.write(chunk);
+      write(chunk: Buffer | string, _encoding, done) {
+        if (!muted) write(chunk.toString());
         done();
       },
     });
     const rl = createInterface({ input: process.stdin, output, terminal: true });
     rl.question(question, (answer) => {
       rl.close();
-      process.stderr.write('\n');
+      write('\n');
       resolve(answer);
     });
     rl.on('SIGINT', () => {
