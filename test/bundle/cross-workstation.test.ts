@@ -10,7 +10,7 @@ import { appendEntries, allCaseIds, cachedCase, caseWithImports } from '../../el
 import { verifyVault } from '../../electron/core/log/integrity';
 import { tempDir } from '../helpers/tmp';
 import { addCase, newVault, trust } from './fixtures';
-import { craftBundle, craftRecord } from './craft';
+import { craftBundle, craftRecord, type CraftRecord } from './craft';
 import { exampleBody } from '../../shared/domain';
 import type { Vault } from '../../electron/core/vault/vault';
 
@@ -25,6 +25,16 @@ async function stations(first: string, second: string): Promise<[Vault, Vault]> 
   open.push(a, b);
   trust(b, a);
   return [a, b];
+}
+
+/** An entry of `by`'s own log, under the id and case given (the forger chooses both). */
+function entryOf(by: Vault, id: string, kind: string, caseId: string, body: Record<string, unknown>, ts = '2000-01-01T00:00:00.000Z'): CraftRecord {
+  return craftRecord({ id, kind, caseId, author: by.workstation().edPublicKey, ts, body });
+}
+
+/** `log` as a single-file bundle that `by` signs for its own origin. */
+function signedBy(by: Vault, log: CraftRecord[]): Uint8Array {
+  return craftBundle({ origin: by.origin, log, signer: { secretKey: by.workstation().edSecretKey } }).singleFile;
 }
 
 /** North, with a case, trusted by South. */
@@ -103,16 +113,8 @@ describe('an imported entry with the id of one of ours', () => {
     const { caseId } = addCase(home);
     const ours = caseWithImports(home, caseId);
     // A trusted peer signs a case.opened that carries our case's id, dated earlier.
-    const forged = craftRecord({
-      id: caseId,
-      kind: 'case.opened',
-      caseId,
-      author: peer.workstation().edPublicKey,
-      ts: '2000-01-01T00:00:00.000Z',
-      body: { ...(exampleBody('case.opened') as Record<string, unknown>), title: 'FORGED TITLE' },
-    });
-    const crafted = craftBundle({ origin: peer.origin, log: [forged], signer: { secretKey: peer.workstation().edSecretKey } });
-    const result = await importBundle(home, { bytes: crafted.singleFile }, { accept: true });
+    const forged = entryOf(peer, caseId, 'case.opened', caseId, { ...(exampleBody('case.opened') as Record<string, unknown>), title: 'FORGED TITLE' });
+    const result = await importBundle(home, { bytes: signedBy(peer, [forged]) }, { accept: true });
     expect(result.verdict.valid).toBe(false);
     expect(result.verdict.problems.map((p) => [p.code, p.message])).toEqual([['E_INVALID_ENTRY', expect.stringMatching(/is that of an entry of this vault's own log/)]]);
     expect(result.changed).toBe(false);
@@ -133,17 +135,10 @@ describe('an imported entry with the id of an entry held from another log', () =
     const before = caseWithImports(south, caseId);
 
     // West, trusted too, signs a waiver that carries North's waiver's id.
-    const forged = craftRecord({
-      id: waiverId,
-      kind: 'waiver',
-      caseId,
-      author: west.workstation().edPublicKey,
-      ts: '2000-01-01T00:00:00.000Z',
-      body: { ...(exampleBody('waiver', { caseId }) as Record<string, unknown>) },
-    });
-    const opened = craftRecord({ id: caseId, kind: 'case.opened', caseId, author: west.workstation().edPublicKey, ts: '2000-01-01T00:00:00.000Z', body: exampleBody('case.opened') });
-    const crafted = craftBundle({ origin: west.origin, log: [opened, forged], signer: { secretKey: west.workstation().edSecretKey } });
-    const result = await importBundle(south, { bytes: crafted.singleFile }, { accept: true });
+    const opened = entryOf(west, caseId, 'case.opened', caseId, exampleBody('case.opened') as Record<string, unknown>);
+    const forged = entryOf(west, waiverId, 'waiver', caseId, exampleBody('waiver', { caseId }) as Record<string, unknown>);
+    const crafted = signedBy(west, [opened, forged]);
+    const result = await importBundle(south, { bytes: crafted }, { accept: true });
     expect(result.verdict.valid).toBe(false);
     const problems = result.verdict.problems.map((p) => [p.code, p.message]);
     expect(problems).toEqual([
@@ -164,7 +159,7 @@ describe('an imported entry with the id of an entry held from another log', () =
     db.prepare('UPDATE imported_entries SET id_ref = NULL').run();
     expect(unfilled()).toBeGreaterThan(1);
     expect(findImported(south, waiverId)?.header.kind).toBe('waiver');
-    expect((await importBundle(south, { bytes: crafted.singleFile }, { accept: true })).verdict.problems.map((p) => p.code)).toEqual(['E_INVALID_ENTRY', 'E_INVALID_ENTRY']);
+    expect((await importBundle(south, { bytes: crafted }, { accept: true })).verdict.problems.map((p) => p.code)).toEqual(['E_INVALID_ENTRY', 'E_INVALID_ENTRY']);
     expect(unfilled()).toBeGreaterThan(1);
     north.append([{ kind: 'note', body: { caseId, text: 'A later report.' } }]);
     const later = path.join(dir, 'north-case-later.bundle');
@@ -178,9 +173,9 @@ describe('an imported entry with the id of an entry held from another log', () =
   it('is refused within one bundle: one log never gives two entries the same id', async () => {
     const [peer, home] = await stations('Peer', 'Home');
     const id = '0190f3a1-0000-7000-8000-0000000000aa';
-    const note = (text: string, ts: string) => craftRecord({ id, kind: 'case.opened', caseId: id, author: peer.workstation().edPublicKey, ts, body: { ...(exampleBody('case.opened') as Record<string, unknown>), summary: text } });
-    const crafted = craftBundle({ origin: peer.origin, log: [note('first', '2025-01-01T00:00:00.000Z'), note('second', '2025-01-02T00:00:00.000Z')], signer: { secretKey: peer.workstation().edSecretKey } });
-    const result = await importBundle(home, { bytes: crafted.singleFile }, { accept: true });
+    const opened = (summary: string, ts: string) => entryOf(peer, id, 'case.opened', id, { ...(exampleBody('case.opened') as Record<string, unknown>), summary }, ts);
+    const crafted = signedBy(peer, [opened('first', '2025-01-01T00:00:00.000Z'), opened('second', '2025-01-02T00:00:00.000Z')]);
+    const result = await importBundle(home, { bytes: crafted }, { accept: true });
     expect(result.verdict.problems.map((p) => [p.code, p.message])).toEqual([['E_INVALID_ENTRY', `entry #1: its id ${id} is that of an earlier entry of this bundle`]]);
     expect(result.changed).toBe(false);
   });

@@ -3,21 +3,10 @@
  * (electron/core/crypto/same-reading.ts), on both of libsodium's builds.
  */
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onSodiumBuild } from '../helpers/sodium-build';
 
-async function build(mode: 'native' | 'wasm') {
-  vi.resetModules();
-  vi.stubEnv('TEARLINE_SODIUM', mode);
-  try {
-    const backend = await import('../../electron/core/crypto/native-sodium');
-    expect(backend.sodiumBackend().backend).toBe(mode);
-    const sodium = await import('../../electron/core/crypto/sodium');
-    await sodium.loadSodium();
-    return await import('../../electron/core/crypto/same-reading');
-  } finally {
-    vi.unstubAllEnvs();
-  }
-}
+const build = (mode: 'native' | 'wasm') => onSodiumBuild(mode, () => import('../../electron/core/crypto/same-reading'));
 
 /** Reads `bytes` in pieces cut at `cuts`, and returns the reading's tag. */
 function read(reading: { update(b: Uint8Array): void; end(): Uint8Array }, bytes: Uint8Array, cuts: number[]): Uint8Array {

@@ -18,6 +18,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toHex } from '../../shared/bytes';
+import { onSodiumBuild } from '../helpers/sodium-build';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -25,21 +26,14 @@ const root = path.resolve(__dirname, '..', '..');
 let forcedNonce: Uint8Array | undefined;
 
 async function loadBuild(mode: 'native' | 'wasm') {
-  vi.resetModules();
   vi.doMock('../../electron/core/crypto/random', async (importOriginal) => {
     const real = await importOriginal<typeof import('../../electron/core/crypto/random')>();
     return { ...real, randomBytes: (n: number) => (n === 24 && forcedNonce ? forcedNonce.slice() : real.randomBytes(n)) };
   });
-  vi.stubEnv('TEARLINE_SODIUM', mode);
   try {
-    const backend = await import('../../electron/core/crypto/native-sodium');
-    // The switch is read at the first use: here, while it is set.
-    expect(backend.sodiumBackend().backend).toBe(mode);
-    const sodium = await import('../../electron/core/crypto/sodium');
-    await sodium.loadSodium();
-    return {
-      backend,
-      sodium: sodium.sodium(),
+    return await onSodiumBuild(mode, async () => ({
+      backend: await import('../../electron/core/crypto/native-sodium'),
+      sodium: (await import('../../electron/core/crypto/sodium')).sodium(),
       aead: await import('../../electron/core/crypto/aead'),
       bulk: await import('../../electron/core/crypto/bulk-seal'),
       hash: await import('../../electron/core/crypto/hash'),
@@ -49,9 +43,8 @@ async function loadBuild(mode: 'native' | 'wasm') {
       hashWorker: await import('../../electron/core/crypto/hash-worker'),
       openerWorker: await import('../../electron/core/crypto/opener-worker'),
       sodiumWorker: await import('../../electron/core/crypto/sodium-worker'),
-    };
+    }));
   } finally {
-    vi.unstubAllEnvs();
     vi.doUnmock('../../electron/core/crypto/random');
   }
 }
