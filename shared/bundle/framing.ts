@@ -367,7 +367,7 @@ export function entryValueIndex(b: Uint8Array): number {
  * (the name lies just before the salt) and its value's start and length. Returns the
  * position after what it wrote. It makes no objects, so that a batch of entries can be
  * described for another thread without a view per part (readEntryValue's) that lives as
- * long as the batch; `out` must have room for 3 + 5 × fields numbers.
+ * long as the batch; `out` must have room for entryDescriptionLength(value) numbers.
  */
 export function describeEntryValue(b: Uint8Array, start: number, out: Int32Array, at: number): number {
   let p = start + 8;
@@ -396,9 +396,11 @@ export function describeEntryValue(b: Uint8Array, start: number, out: Int32Array
   return at;
 }
 
-/** The most numbers describeEntryValue writes for a value of `length` bytes (each field takes at least 38). */
-export function entryDescriptionBound(length: number): number {
-  return 3 + 5 * Math.floor(length / (1 + SALT_BYTES + 4 + 1));
+/** How many numbers describeEntryValue writes for one ENTRY value (already framed). */
+export function entryDescriptionLength(b: Uint8Array): number {
+  const headerLength = u32(b, 8);
+  const proofAt = 12 + headerLength;
+  return 3 + 5 * u16(b, proofAt + 1 + b[proofAt]! * HASH_BYTES);
 }
 
 /** Reads an ENTRY record at `at` (the record header) of an already scanned bundle. */

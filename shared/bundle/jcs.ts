@@ -132,6 +132,7 @@ export function jsonShape(bytes: Uint8Array): { depth: number; items: number } {
  *   object  = "{" [ key ":" value *( "," key ":" value ) ] "}"   keys strictly increasing
  *   key     = '"' *( %x20-21 / %x23-5B / %x5D-7E ) '"'          printable ASCII, no escape
  *   string  = '"' *( %x20-21 / %x23-5B / %x5D-FF / "\" ( '"' / "\" / "b" / "f" / "n" / "r" / "t" ) ) '"'
+ *             (a raw control byte, %x00-1F, is not looked for: JSON.parse refuses it)
  *   integer = [ "-" ] ( "0" / %x31-39 *14DIGIT ), except "-0"
  *
  * Why each is canonical: the engine writes a string's characters as they are except '"',

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, RECORD_HEADER_BYTES } from '../../shared/bundle/format';
-import { describeEntryValue, entryDescriptionBound, entryValueIndex, readEntry, readEntryValue, scanBundle } from '../../shared/bundle/framing';
+import { describeEntryValue, entryDescriptionLength, entryValueIndex, readEntry, readEntryValue, scanBundle } from '../../shared/bundle/framing';
 import { exampleBody } from '../../shared/domain/examples';
 import { EntryBatches } from '../../electron/core/bundle/entry-batches';
 import type { BackgroundHasher } from '../../electron/core/crypto/hash-worker';
@@ -74,14 +74,14 @@ describe('entry batches', () => {
     expect(seen).toHaveLength(failAt);
   });
 
-  it('describes an entry by the offsets of the very views that reading it gives, within the bound it announces', () => {
+  it('describes an entry by the offsets of the very views that reading it gives, in the length it announces', () => {
     const values = entryValues();
     // Laid out at an offset in a larger buffer, as in a batch.
     const batch = new Uint8Array(64 + values[0]!.length + values[1]!.length);
     batch.set(values[0]!, 64);
     batch.set(values[1]!, 64 + values[0]!.length);
     let at = 0;
-    const out = new Int32Array(entryDescriptionBound(values[0]!.length) + entryDescriptionBound(values[1]!.length));
+    const out = new Int32Array(entryDescriptionLength(values[0]!) + entryDescriptionLength(values[1]!));
     const expected: number[] = [];
     let start = 64;
     for (const value of values) {
@@ -92,7 +92,7 @@ describe('entry batches', () => {
       expected.push(off(raw.header), raw.header.length, raw.fields.length);
       for (const f of raw.fields) expected.push(off(f.salt), off(f.salt) - f.name.length, f.name.length, off(f.value), f.value.length);
       const end = describeEntryValue(batch, start, out, at);
-      expect(end - at).toBeLessThanOrEqual(entryDescriptionBound(value.length));
+      expect(end - at).toBe(entryDescriptionLength(value));
       at = end;
       start += value.length;
     }

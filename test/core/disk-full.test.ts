@@ -1,6 +1,7 @@
 /**
  * A full disk, for real: the vault lives on a tmpfs of a few megabytes, filled to the last
- * page. Every write must fail with E_DISK_FULL and leave everything as it was: the file,
+ * page, its WAL emptied first (a small write that fits in WAL space already allocated
+ * would rightly succeed). Every write must fail with E_DISK_FULL and leave everything as it was: the file,
  * no stray output, and, in a long-lived process, the log in memory (an audit entry
  * appended inside a transaction whose COMMIT then fails must not stay in the tree). Once
  * space is freed the same vault goes on as if nothing had happened.

@@ -55,4 +55,14 @@ describe.each(['native', 'wasm'] as const)('a second reading, on the %s build', 
     other.dispose();
     expect(() => one.reading()).toThrow(/disposed/);
   });
+
+  it('ends, on disposal, a reading that a failure left unfinished (its state holds the key)', async () => {
+    const { SameReading } = await build(mode);
+    const check = new SameReading();
+    const unfinished = check.reading();
+    unfinished.update(new TextEncoder().encode('the first megabyte, and then the file could not be read'));
+    check.dispose();
+    expect(() => unfinished.update(Uint8Array.of(1))).toThrow(/after its end/);
+    expect(() => unfinished.end()).toThrow(/after its end/);
+  });
 });

@@ -19,7 +19,7 @@
  * as long as the batch, through the collections of the young generation, and each of those
  * would copy every one of them again (a third of this thread's time, measured).
  */
-import { describeEntryValue, entryDescriptionBound, entryValueIndex, readEntryValue, type RawEntry } from '../../../shared/bundle/framing';
+import { describeEntryValue, entryDescriptionLength, entryValueIndex, readEntryValue, type RawEntry } from '../../../shared/bundle/framing';
 import type { EntryHashes } from '../../../shared/bundle/entry-check';
 import type { BackgroundHasher, EntryOutcome } from '../crypto/hash-worker';
 
@@ -101,7 +101,7 @@ export class EntryBatches {
     const base = batch.used;
     batch.bytes.set(value, base);
     batch.used += value.length;
-    const need = batch.descUsed + entryDescriptionBound(value.length);
+    const need = batch.descUsed + entryDescriptionLength(value);
     if (need > batch.desc.length) {
       const grown = new Int32Array(Math.max(need, batch.desc.length * 2));
       grown.set(batch.desc.subarray(0, batch.descUsed));

@@ -99,9 +99,10 @@ export async function importBundle(vault: Vault, input: BundleSource | string | 
       }
       return await acceptBundle(vault, keys, loaded, limits, options);
     } finally {
-      // verifyLoaded ends the bundle worker; this ends it where a refusal came first (a
-      // busy vault), so that it does not linger in a long-lived process.
+      // verifyLoaded ends the bundle worker and the second reading's check; this ends them
+      // where a refusal came first (a busy vault), so that neither lingers in a long-lived process.
       loaded.hasher?.close();
+      loaded.sameReading?.dispose();
     }
   });
 }
@@ -207,6 +208,7 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
     });
     db.exec('COMMIT');
     open = false;
+    vault.wroteRows(newEntries + updatedEntries);
     return {
       verdict,
       accepted: true,

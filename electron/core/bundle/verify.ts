@@ -112,6 +112,7 @@ export function verdictForLoadFailure(error: unknown, bytes: number): Verdict {
   return verdict;
 }
 
+/** Verifies a loaded bundle, once: it ends the bundle's worker and its reading check (load it again to verify again). */
 export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment, options: VerifyOptions = {}): Promise<VerificationResult> {
   try {
     return await verifyWith(loaded, env, options);
@@ -366,7 +367,9 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   let shaOfB: Uint8Array | undefined;
   if (shaInBackground) shaOfB = (await background.finish())[0];
   else shaOfB = sha?.digest();
-  if (reading && !loaded.sameReading!.sameAsFirst(reading.end())) {
+  // A bundle read twice must have been read the same both times; one without the check's
+  // state is refused the same way rather than let through.
+  if (!loaded.inMemory && (!reading || !loaded.sameReading!.sameAsFirst(reading.end()))) {
     addProblem(verdict, { code: 'E_BAD_SIGNATURE', message: 'the bundle changed while it was being read: what was read is not what was signed' });
   }
   if (shaOfB) result.bundleHash = toHex(shaOfB);

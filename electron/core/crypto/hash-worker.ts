@@ -12,8 +12,11 @@
  * give.
  *
  * The worker is bundled by the build (dist/workers/bundle-worker.cjs; the tests' global
- * setup builds it). Where it is missing, cannot start or cannot load libsodium,
- * `startHashWorker` gives undefined and the caller hashes and checks on its own thread.
+ * setup builds it). Where it is missing or cannot start (or, without the native build,
+ * cannot load libsodium), `startHashWorker` gives undefined and the caller hashes and
+ * checks on its own thread. With the native build the worker is ready for the first
+ * reading before its WebAssembly build has loaded; should that then fail (the same
+ * libsodium this thread loaded: a damaged installation), the check ends with an error.
  */
 import { Worker } from 'node:worker_threads';
 import { TearlineError } from '../../../shared/errors';

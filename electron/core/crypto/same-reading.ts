@@ -29,6 +29,8 @@ export interface Reading {
 export class SameReading {
   private key: Uint8Array | undefined = randomBytes(KEY_BYTES);
   private first: Uint8Array | undefined;
+  /** The readings not ended yet: a reading that fails midway is ended by dispose(). */
+  private readonly open = new Set<Reading>();
 
   /** Starts authenticating one reading. */
   reading(): Reading {
@@ -39,10 +41,13 @@ export class SameReading {
     const live = (): void => {
       if (ended) throw new TearlineError('E_INTERNAL', 'a reading was used after its end');
     };
+    let reading: Reading;
+    // The state holds the key (r and s) as it goes: it is wiped (native) or freed, which
+    // zeroes it (WebAssembly, crypto/sodium.ts), however the reading ends.
     if (native) {
       const state = new Uint8Array(native.crypto_onetimeauth_STATEBYTES);
       native.crypto_onetimeauth_init(state, key);
-      return {
+      reading = {
         update: (bytes) => {
           live();
           native.crypto_onetimeauth_update(state, unshared(bytes));
@@ -50,26 +55,31 @@ export class SameReading {
         end: () => {
           live();
           ended = true;
+          this.open.delete(reading);
           const tag = new Uint8Array(TAG_BYTES);
           native.crypto_onetimeauth_final(state, tag);
           state.fill(0);
           return tag;
         },
       };
+    } else {
+      const s = sodium();
+      const state = s.crypto_onetimeauth_init(key);
+      reading = {
+        update: (bytes) => {
+          live();
+          s.crypto_onetimeauth_update(state, bytes);
+        },
+        end: () => {
+          live();
+          ended = true;
+          this.open.delete(reading);
+          return s.crypto_onetimeauth_final(state);
+        },
+      };
     }
-    const s = sodium();
-    const state = s.crypto_onetimeauth_init(key);
-    return {
-      update: (bytes) => {
-        live();
-        s.crypto_onetimeauth_update(state, bytes);
-      },
-      end: () => {
-        live();
-        ended = true;
-        return s.crypto_onetimeauth_final(state);
-      },
-    };
+    this.open.add(reading);
+    return reading;
   }
 
   /** Keeps the first reading's tag; the later ones are compared with it. */
@@ -86,7 +96,9 @@ export class SameReading {
     return diff === 0;
   }
 
+  /** Ends the readings left unfinished (a failed pass) and wipes the key. */
   dispose(): void {
+    for (const reading of [...this.open]) reading.end().fill(0);
     this.key?.fill(0);
     this.key = undefined;
   }

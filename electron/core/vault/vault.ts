@@ -353,6 +353,12 @@ export class Vault {
     }
   }
 
+  /** Rows written besides appended entries (an import's), which the WAL holds until copied. */
+  wroteRows(rows: number): void {
+    this.walEntries += rows;
+    this.checkpointSoon();
+  }
+
   private cancelCheckpoint(): void {
     this.checkpointTimer?.();
     this.checkpointTimer = undefined;
