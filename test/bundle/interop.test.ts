@@ -72,6 +72,17 @@ describe('minisign', () => {
     expect(run('minisign', ['-V', '-m', at('changed.bundle'), '-x', at('plain.bundle.minisig'), '-p', at('sender.pub')]).code).not.toBe(0);
   });
 
+  it('a signature and a key whose lines went through Windows (CR LF) are read by both, as the same', async () => {
+    await ok(['export', '--vault', sender, '--out', at('crlf.bundle'), '--all']);
+    const crlf = (file: string) => writeFileSync(at(`crlf-${file}`), readFileSync(at(file), 'utf8').replace(/\n/g, '\r\n'));
+    crlf('crlf.bundle.minisig');
+    crlf('sender.pub');
+    expect(run('minisign', ['-V', '-m', at('crlf.bundle'), '-x', at('crlf-crlf.bundle.minisig'), '-p', at('crlf-sender.pub')]).code).toBe(0);
+    const ours = await tearline(['verify-bundle', at('crlf.bundle'), '--trust', at('crlf-sender.pub'), '--sig', at('crlf-crlf.bundle.minisig'), '--json'], { env });
+    expect(ours.stderr).toBe('');
+    expect(VerdictSchema.parse(JSON.parse(ours.stdout))).toMatchObject({ valid: true, signature: 'valid' });
+  });
+
   it('tearline verifies a bundle signed by stock minisign -S with a key it trusts', async () => {
     const comment = readFileSync(at('plain.bundle.minisig'), 'utf8').split('\n')[2]!.replace('trusted comment: ', '');
     const r = run('minisign', ['-S', '-s', at('stock.key'), '-m', at('plain.bundle'), '-x', at('stock.minisig'), '-t', comment]);

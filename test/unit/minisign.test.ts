@@ -73,6 +73,11 @@ describe('minisign public keys', () => {
     expect(parseMinisignPublicKey(encodeMinisignPublicKey({ publicKey: pk, keyId: stockId, untrustedComment: 'x' })).keyId).toEqual(stockId);
   });
 
+  it('read a key file whose lines all end in CR LF (one that went through Windows) as stock minisign does', () => {
+    const text = encodeMinisignPublicKey({ publicKey: key.publicKey });
+    expect(parseMinisignPublicKey(text.replace(/\n/g, '\r\n'))).toEqual(parseMinisignPublicKey(text));
+  });
+
   it('refuse anything but that exact form with E_MALFORMED', () => {
     const text = encodeMinisignPublicKey({ publicKey: key.publicKey });
     const [comment, b64] = text.split('\n') as [string, string];
@@ -81,7 +86,8 @@ describe('minisign public keys', () => {
     for (const [why, bad] of [
       ['empty', ''],
       ['no final LF', text.slice(0, -1)],
-      ['CRLF', text.replace(/\n/g, '\r\n')],
+      ['mixed line ends', text.replace('\n', '\r\n')],
+      ['CR alone', text.replace(/\n/g, '\r')],
       ['extra line', text + 'x\n'],
       ['blank line after', text + '\n'],
       ['missing comment line', `${b64}\n`],
@@ -216,6 +222,13 @@ describe('minisign signatures', () => {
     expect(codeOf(() => signMinisign({ secretKey: mixed, keyId: key.keyId, message, trustedComment }))).toBe('E_INTERNAL');
   });
 
+  it('read a signature whose lines all end in CR LF as stock minisign does, and it verifies', () => {
+    const text = sign();
+    const crlf = text.replace(/\n/g, '\r\n');
+    expect(parseMinisignSignature(crlf)).toEqual(parseMinisignSignature(text));
+    expect(() => verifyMinisign({ publicKey: key, message, signatureText: crlf })).not.toThrow();
+  });
+
   it('parse strictly: anything but the four exact lines is E_MALFORMED', () => {
     const text = sign();
     const lines = text.split('\n');
@@ -223,7 +236,8 @@ describe('minisign signatures', () => {
     for (const [why, bad] of [
       ['empty', ''],
       ['no final LF', text.slice(0, -1)],
-      ['CRLF', text.replace(/\n/g, '\r\n')],
+      ['mixed line ends', text.replace(/\n$/, '\r\n')],
+      ['CRLF with a CR in the trusted comment', text.replace(/\n/g, '\r\n').replace('origin', 'ori\rgin')],
       ['CR in trusted comment', text.replace('origin', 'ori\rgin')],
       ['NUL in trusted comment', text.replace('origin', 'ori\0gin')],
       ['three lines', join([lines[0], lines[1], lines[2], ''])],

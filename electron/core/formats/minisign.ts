@@ -127,7 +127,7 @@ export function parseMinisignPublicKeyBase64(text: string): { keyId: Uint8Array;
   return { keyId: raw.slice(2, 10), publicKey: raw.slice(10) };
 }
 
-/** Strict: exactly the two LF-terminated lines that `minisign -G` writes. */
+/** Strict: exactly the two LF-terminated lines that `minisign -G` writes (or all CR LF). */
 export function parseMinisignPublicKey(text: string): MinisignPublicKey {
   const lines = splitLines(text, 2, 'minisign public key');
   const commentLine = lines[0]!;
@@ -139,9 +139,17 @@ export function parseMinisignPublicKey(text: string): MinisignPublicKey {
   return { ...parseMinisignPublicKeyBase64(lines[1]!), untrustedComment };
 }
 
-/** Splits text into exactly `count` lines, each ending in LF, refusing CR, NUL and anything after. */
+/**
+ * Splits text into exactly `count` lines, each ending in LF, refusing NUL, a stray CR and
+ * anything after. Lines that all end in CR LF (a file that went through Windows) are read
+ * as LF, as stock minisign reads them; a mix of the two is refused, as in armor.
+ */
 function splitLines(text: string, count: number, what: string): string[] {
   if (typeof text !== 'string') throw malformed(`${what}: not text`);
+  if (text.includes('\r\n')) {
+    if (/\r(?!\n)|(?<!\r)\n/.test(text)) throw malformed(`${what}: mixed line ends`);
+    text = text.replace(/\r\n/g, '\n');
+  }
   if (!text.endsWith('\n')) throw malformed(`${what}: the last line must end with a line feed`);
   if (/[\r\0]/.test(text)) throw malformed(`${what}: carriage return or NUL`);
   const lines = text.slice(0, -1).split('\n');
