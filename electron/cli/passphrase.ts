@@ -31,7 +31,12 @@ async function readAny(source: PassphraseSource): Promise<string> {
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const terminal = promptOutput();
   if (!terminal) {
-    throw new TearlineError('E_USAGE', `no passphrase: set ${source.env}, use a passphrase file, or run on a terminal`);
+    throw new TearlineError(
+      'E_USAGE',
+      process.stdin.isTTY
+        ? `no passphrase: set ${source.env} or use a passphrase file (no terminal to ask on)`
+        : `no passphrase: set ${source.env}, use a passphrase file (the file - is standard input), or run on a terminal`,
+    );
   }
   try {
     const first = await promptHidden(source.prompt, terminal.write);
@@ -97,14 +102,21 @@ function promptHidden(question: string, write: (text: string) => void): Promise<
       },
     });
     const rl = createInterface({ input: process.stdin, output, terminal: true });
+    let answered = false;
     rl.question(question, (answer) => {
+      answered = true;
       rl.close();
       write('\n');
       resolve(answer);
     });
     rl.on('SIGINT', () => {
       rl.close();
-      reject(new TearlineError('E_CANCELLED', 'cancelled'));
+    });
+    // Ctrl-C, or Ctrl-D on an empty line (which closes the input without an answer).
+    rl.on('close', () => {
+      if (answered) return;
+      write('\n');
+      reject(new TearlineError('E_CANCELLED', 'no passphrase was typed'));
     });
     muted = true;
   });

@@ -16,9 +16,9 @@ const PASS = 'correct horse battery staple';
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /** Runs `tearline args` on a terminal; each answer is typed once its prompt has been shown. */
-function onTerminal(args: string[], answers: [prompt: string, typed: string][], redirect = ''): Promise<{ code: number; screen: string }> {
+function onTerminal(args: string[], answers: [prompt: string, typed: string][], redirect = '', before = '', newline = true): Promise<{ code: number; screen: string }> {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, CLI, ...args].map(quote).join(' ') + redirect;
+  const command = before + [process.execPath, CLI, ...args].map(quote).join(' ') + redirect;
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('TEARLINE_')) env[k] = v;
@@ -31,7 +31,7 @@ function onTerminal(args: string[], answers: [prompt: string, typed: string][], 
       // Typed only after its prompt (and the echo turned off): what was typed earlier would be echoed.
       while (next < answers.length && screen.indexOf(answers[next]![0], seen) !== -1) {
         seen = screen.indexOf(answers[next]![0], seen) + answers[next]![0].length;
-        child.stdin.write(`${answers[next]![1]}\n`);
+        child.stdin.write(newline ? `${answers[next]![1]}\n` : answers[next]![1]);
         next++;
       }
     });
@@ -77,13 +77,24 @@ describe.skipIf(!hasScript)('the passphrase prompt on a terminal', () => {
     const verified = await onTerminal(['verify', '--vault', vault], [['Vault passphrase:', PASS]], ` 2>${log}`);
     expect(verified.code).toBe(0);
     expect(verified.screen).toMatch(/^OK: tearline\//m);
+    expect(verified.screen).not.toContain('horse');
     expect(readFileSync(log, 'utf8')).toBe('');
   });
 
-  it('never prompts when standard input is not a terminal', async () => {
-    const vault = path.join(dir, 'logged.tearline');
-    const piped = await tearline(['verify', '--vault', vault], { env: { TEARLINE_PASSPHRASE: undefined }, input: `${PASS}\n` });
+  it('never prompts when standard input is not a terminal, even with a terminal to prompt on', async () => {
+    const vault = path.join(dir, 'piped.tearline');
+    expect((await tearline(['init', '--vault', vault, '--kdf', 'interactive'], { env: { TEARLINE_PASSPHRASE: PASS } })).code).toBe(0);
+    // On the terminal, with the passphrase piped in: a pipe is not someone typing.
+    const piped = await onTerminal(['verify', '--vault', vault], [], '', `printf '%s\\n' '${PASS}' | `);
     expect(piped.code).toBe(2);
-    expect(piped.stderr).toMatch(/^E_USAGE: no passphrase: /);
+    expect(piped.screen).toMatch(/E_USAGE: no passphrase: /);
+    expect(piped.screen).not.toMatch(/Vault passphrase:/);
+  });
+
+  it('takes Ctrl-D at the prompt as a cancellation', async () => {
+    const vault = path.join(dir, 'piped.tearline');
+    const cancelled = await onTerminal(['verify', '--vault', vault], [['Vault passphrase:', '\u0004']], '', '', false);
+    expect(cancelled.screen).toMatch(/E_CANCELLED: no passphrase was typed/);
+    expect(cancelled.code).toBe(4);
   });
 });

@@ -117,6 +117,15 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
   let run: VerificationResult | undefined;
   let open = true;
   const startSize = vault.size;
+  // Rows imported before ids had references get theirs first, in a transaction of their
+  // own: kept whatever becomes of this import (one that changes nothing is rolled back).
+  let filled: number;
+  try {
+    filled = db.transaction(() => env.store.fillIdRefs()).immediate();
+  } catch (error) {
+    throw mapSqliteError(error, 'the bundle was not imported');
+  }
+  if (filled > 0) vault.wroteRows(filled);
   db.exec('BEGIN IMMEDIATE');
   // The audit entry is appended inside the transaction: rolled back, the log in memory
   // must lose it too (a COMMIT that fails for a full disk comes after it).
@@ -126,8 +135,6 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
     vault.rolledBackTo(startSize);
   };
   try {
-    // Rows imported before ids had references get theirs with this import (kept if it is).
-    env.store.fillIdRefs();
     run = await verifyLoaded(loaded, env, {
       ...options,
       limits,

@@ -124,7 +124,10 @@ export class ImportedStore {
     return undefined;
   }
 
-  /** The entry with this id, if one is held (the first, by origin then index, should there be more). */
+  /**
+   * The entry with this id, if one is held. Two held under one id (taken in before such
+   * entries were refused) are not a choice to make here: E_INTEGRITY, naming both.
+   */
   byId(id: string): ImportedRecord | undefined {
     const refs = (this.selectById.all(rowRef(this.keys, IDS, id)) as { ref: Uint8Array }[]).map((r) => r.ref);
     refs.push(...(this.unfilledRefs().get(id) ?? []));
@@ -133,7 +136,13 @@ export class ImportedStore {
       const row = this.select.get(ref) as Row | undefined;
       if (row) found.push(parseRow(this.keys, row));
     }
-    found.sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.index - b.index));
+    if (found.length > 1) {
+      const [a, b] = found as [ImportedRecord, ImportedRecord];
+      throw new TearlineError(
+        'E_INTEGRITY',
+        `two imported entries have the id ${id}: entry #${a.index} of ${a.origin} and entry #${b.index} of ${b.origin}; one of those logs forged it (revoke that key)`,
+      );
+    }
     return found[0];
   }
 
@@ -142,6 +151,7 @@ export class ImportedStore {
    * transaction: an import's), so that later lookups need not open them.
    */
   fillIdRefs(): number {
+    if (!this.hasUnfilled()) return 0;
     const rows = this.db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE id_ref IS NULL`).all() as Row[];
     const update = this.db.prepare(`UPDATE ${TABLE} SET id_ref = ? WHERE ref = ?`);
     for (const row of rows) update.run(rowRef(this.keys, IDS, parseRow(this.keys, row).header.id), row.ref);
@@ -167,8 +177,13 @@ export class ImportedStore {
     return ref;
   }
 
+  private hasUnfilled(): boolean {
+    return this.db.prepare(`SELECT 1 FROM ${TABLE} WHERE id_ref IS NULL LIMIT 1`).get() !== undefined;
+  }
+
   private unfilledRefs(): Map<string, Uint8Array[]> {
     if (this.unfilled) return this.unfilled;
+    if (!this.hasUnfilled()) return (this.unfilled = new Map());
     const map = new Map<string, Uint8Array[]>();
     for (const row of this.db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE id_ref IS NULL`).all() as Row[]) {
       const id = parseRow(this.keys, row).header.id;
@@ -226,6 +241,15 @@ export interface ImportedQuery {
   origin?: string;
   caseId?: string;
   kind?: string;
+}
+
+/** How many ids are held from more than one place (only from before such entries were refused). */
+export function importedIdClashes(vault: Vault): number {
+  const row = vault
+    .database()
+    .prepare(`SELECT count(*) AS n FROM (SELECT id_ref FROM ${TABLE} WHERE id_ref IS NOT NULL GROUP BY id_ref HAVING count(*) > 1)`)
+    .get() as { n: number };
+  return row.n;
 }
 
 /** How many entries this vault holds from other workstations (changes only on import). */

@@ -52,7 +52,16 @@ export async function inspectBundle(target: InspectTarget, input: BundleSource |
       } catch (error) {
         return verdictForLoadFailure(error, sizeOf(source));
       }
-      return (await verifyLoaded(loaded, vaultEnvironment(target, keys), { ...options, limits })).verdict;
+      let env;
+      try {
+        env = vaultEnvironment(target, keys);
+      } catch (error) {
+        // verifyLoaded would have ended them: a refusal here must too.
+        loaded.hasher?.close();
+        loaded.sameReading?.dispose();
+        throw error;
+      }
+      return (await verifyLoaded(loaded, env, { ...options, limits })).verdict;
     });
   }
   const env = keyEnvironment(target.trustKey);

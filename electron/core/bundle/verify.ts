@@ -301,7 +301,7 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
         if (other) {
           addProblem(verdict, {
             code: 'E_INVALID_ENTRY',
-            message: `entry #${entry.index}: its id ${entry.header.id} is that of entry #${other.index} of ${other.origin}, already held here`,
+            message: `entry #${entry.index}: its id ${entry.header.id} is already held here, as entry #${other.index} of ${other.origin}: two logs claim one entry, and one of them forged it`,
             at: `entry ${entry.index}`,
           });
         }

@@ -7,7 +7,9 @@
  *
  * It checks with the very code the verifying thread uses (shared/bundle/entry-check.ts),
  * so the build bundles it (dist/workers/bundle-worker.cjs). It holds no key: a bundle's
- * bytes are all it is given, after their signature has been verified.
+ * bytes are all it is given, the entries only after their signature has been verified.
+ * With libsodium's native build it says it is ready before its WebAssembly build has
+ * loaded (see serve()), which a later failure to load then ends with 'failed'.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { fromHex } from '../../../shared/bytes';
@@ -106,14 +108,15 @@ function serve(): void {
     if (ready) handle(m);
     else waiting.push(m);
   });
-  const loaded = (): void => {
+  const loaded = (): boolean => {
     try {
       hashEntries = createEntryHasher();
     } catch (error) {
       failed(error);
-      return;
+      return false;
     }
     for (const m of waiting.splice(0)) handle(m);
+    return true;
   };
   const failed = (error: unknown): void => send({ type: 'failed', message: `libsodium did not load: ${String(error)}` });
   if (streamsAtOnce) {
@@ -121,8 +124,7 @@ function serve(): void {
     loadSodium().then(loaded, failed);
   } else {
     loadSodium().then(() => {
-      loaded();
-      send({ type: 'ready', protocol: BUNDLE_PROTOCOL });
+      if (loaded()) send({ type: 'ready', protocol: BUNDLE_PROTOCOL });
     }, failed);
   }
 }
