@@ -27,7 +27,26 @@ interface CachedView {
   view: CaseView;
 }
 
-const caches = new WeakMap<Vault, { imported: string; views: Map<string, CachedView> }>();
+interface CaseCache {
+  /** What the imports were when this was filled (see cachedCase). */
+  imported: string;
+  views: Map<string, CachedView>;
+  /** The ids of the cases opened elsewhere and imported, in store order. */
+  importedCaseIds?: string[];
+}
+
+const caches = new WeakMap<Vault, CaseCache>();
+
+/** The vault's cache, emptied whenever its imports have changed. */
+function currentCache(vault: Vault): CaseCache {
+  const imported = `${importedCount(vault)}/${vault.list({ kind: 'bundle.imported', limit: 0 }).total}`;
+  let cache = caches.get(vault);
+  if (!cache || cache.imported !== imported) {
+    cache = { imported, views: new Map() };
+    caches.set(vault, cache);
+  }
+  return cache;
+}
 
 /**
  * caseWithImports, remembered while the case has the same number of local entries and
@@ -38,12 +57,7 @@ const caches = new WeakMap<Vault, { imported: string; views: Map<string, CachedV
  * without this it decrypted the whole vault again on every page.
  */
 export function cachedCase(vault: Vault, caseId: string): CaseView {
-  const imported = `${importedCount(vault)}/${vault.list({ kind: 'bundle.imported', limit: 0 }).total}`;
-  let cache = caches.get(vault);
-  if (!cache || cache.imported !== imported) {
-    cache = { imported, views: new Map() };
-    caches.set(vault, cache);
-  }
+  const cache = currentCache(vault);
   const localCount = vault.list({ caseId, limit: 0 }).total;
   const hit = cache.views.get(caseId);
   if (hit && hit.localCount === localCount) return hit.view;
@@ -57,14 +71,20 @@ export function forgetCases(vault: Vault): void {
   caches.delete(vault);
 }
 
-/** This vault's cases, then those opened elsewhere and imported, each once. */
+/**
+ * This vault's cases, then those opened elsewhere and imported, each once. The imported
+ * ones are found by opening every imported row (their kind has no reference), so they are
+ * remembered until the imports change: the case list asks for them on every page.
+ */
 export function allCaseIds(vault: Vault): string[] {
   const ids = vault.caseIds();
   const seen = new Set(ids);
-  for (const e of listImported(vault, { kind: 'case.opened' })) {
-    if (!seen.has(e.header.id)) {
-      seen.add(e.header.id);
-      ids.push(e.header.id);
+  const cache = currentCache(vault);
+  cache.importedCaseIds ??= listImported(vault, { kind: 'case.opened' }).map((e) => e.header.id);
+  for (const id of cache.importedCaseIds) {
+    if (!seen.has(id)) {
+      seen.add(id);
+      ids.push(id);
     }
   }
   return ids;

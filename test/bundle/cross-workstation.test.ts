@@ -89,6 +89,15 @@ describe('an approval written on another workstation', () => {
     await exportBundle(north, { selection: { cases: [caseId] }, out: second });
     await importBundle(south, second, { accept: true });
     expect(cachedCase(south, caseId).timeline.length).toBe(afterNote.timeline.length + 1);
+
+    // The list of cases remembers the imported ones, and learns of a case imported later.
+    expect(allCaseIds(south)).toContain(caseId);
+    const { caseId: another } = addCase(north);
+    expect(allCaseIds(south)).not.toContain(another);
+    const third = path.join(dir, 'third.bundle');
+    await exportBundle(north, { selection: { cases: [another] }, out: third });
+    await importBundle(south, third, { accept: true });
+    expect(allCaseIds(south)).toEqual(expect.arrayContaining([caseId, another]));
   });
 
   it('the remembered case view follows an import that only discloses fields withheld before', async () => {
