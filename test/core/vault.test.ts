@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../electron/core/vault/vault';
-import { PAGE_BYTES } from '../../electron/core/vault/vault-db';
+import { MIGRATIONS, PAGE_BYTES } from '../../electron/core/vault/vault-db';
 import { verifyVault } from '../../electron/core/log/integrity';
 import { buildKeyCard } from '../../electron/core/vault/key-card';
 import { KeyCardSchema } from '../../shared/keys/key-card';
@@ -128,6 +128,32 @@ describe('vault life cycle', () => {
     expect(again.size).toBe(2);
     expect(verifyVault(again).ok).toBe(true);
     again.close();
+  });
+
+  it('brings a vault from an earlier version up to date only once the passphrase has opened it', async () => {
+    const p = vaultPath();
+    const v = await Vault.create(p, PASS, { kdf: 'interactive' });
+    v.append([{ kind: 'case.opened', body: OPENED }]);
+    v.close();
+    // The file as the version before migration 4 left it.
+    const raw = new Database(p);
+    raw.exec('DROP INDEX imported_entries_id; ALTER TABLE imported_entries DROP COLUMN id_ref; PRAGMA user_version = 3;');
+    raw.close();
+    const version = () => {
+      const db = new Database(p, { readonly: true });
+      try {
+        return db.pragma('user_version', { simple: true }) as number;
+      } finally {
+        db.close();
+      }
+    };
+    await expectCode(Vault.open(p, 'not the passphrase'), 'E_BAD_PASSPHRASE');
+    expect(version()).toBe(3);
+    const opened = await Vault.open(p, PASS);
+    expect(opened.size).toBe(2);
+    expect(verifyVault(opened).ok).toBe(true);
+    opened.close();
+    expect(version()).toBe(MIGRATIONS.length);
   });
 
   it('answers an append once the WAL is synced, and copies the WAL into the database file after it, once no transaction is open', async () => {

@@ -76,6 +76,11 @@ export interface OpenDbOptions {
    * in node_modules: one machine can run both without rebuilding in place.
    */
   nativeBinding?: string;
+  /**
+   * Leave the schema as it is: the caller migrates (`migrateDb`) once the passphrase has
+   * been shown right, so that a wrong one never changes the file.
+   */
+  deferMigrations?: boolean;
 }
 
 export function openDb(path: string, options: OpenDbOptions): Db {
@@ -126,7 +131,7 @@ export function openDb(path: string, options: OpenDbOptions): Db {
     db.pragma('secure_delete = ON');
     // Take the lock now, not at the first write, so a second process is refused at open.
     db.exec(options.readonly ? 'BEGIN; SELECT count(*) FROM sqlite_master; COMMIT;' : 'BEGIN EXCLUSIVE; COMMIT;');
-    if (!options.readonly) migrate(db);
+    if (!options.readonly && !options.deferMigrations) migrateDb(db);
     return db;
   } catch (error) {
     try {
@@ -138,7 +143,13 @@ export function openDb(path: string, options: OpenDbOptions): Db {
   }
 }
 
-function migrate(db: Db): void {
+/** The schema's version: the number of migrations applied. */
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies the migrations the file has not had yet, each in its own transaction. */
+export function migrateDb(db: Db): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

@@ -44,7 +44,7 @@ import { AppendThread } from '../workers/append-thread';
 import { EntryIndex, indexedEntryOf, type EntryPage, type EntryQuery, type IndexedEntry } from '../log/entry-index';
 import { BLOCK_ENTRIES, decodeIndexBlock, encodeIndexBlock, indexBlockAd, type DecodedBlock } from '../log/index-block';
 import type Database from 'better-sqlite3';
-import { checkpointWal, isSqliteError, mapSqliteError, openDb, type Db } from './vault-db';
+import { checkpointWal, isSqliteError, mapSqliteError, migrateDb, openDb, schemaVersion, type Db } from './vault-db';
 import { fileWriteError, renameNoReplace } from '../files/whole-file';
 import { decodeVaultHeader, encodeVaultHeader, VAULT_FORMAT, VAULT_FORMAT_VERSION, type VaultHeader } from './vault-header';
 import { deriveSubkey, newMasterKey, passphraseBytes, unwrapMasterKey, wrapMasterKey } from './master-key';
@@ -271,18 +271,22 @@ export class Vault {
     const target = path.resolve(filePath);
     if (!existsSync(target)) throw new TearlineError('E_NO_VAULT', `there is no vault at ${target}`);
     const pass = passphraseBytes(passphrase);
-    const db = openDb(target, { create: false, nativeBinding: options.nativeBinding });
+    // A file from an earlier version is brought up to date only once the passphrase has
+    // opened it: a wrong passphrase changes nothing (and leaves it to the older build).
+    const db = openDb(target, { create: false, nativeBinding: options.nativeBinding, deferMigrations: true });
     let vault: Vault | undefined;
     let worker: Promise<OpenerWorker | undefined> | undefined;
     try {
       const headerBytes = readMeta(db, META.header);
       const header = decodeVaultHeader(headerBytes);
-      // The worker that will open the index blocks loads its libsodium while Argon2id runs.
-      const blocks = (db.prepare('SELECT count(*) AS n FROM index_blocks').get() as { n: number }).n;
+      // The worker that will open the index blocks loads its libsodium while Argon2id runs
+      // (index_blocks came with the third migration).
+      const blocks = schemaVersion(db) >= 3 ? (db.prepare('SELECT count(*) AS n FROM index_blocks').get() as { n: number }).n : 0;
       if (blocks > 0 && !options.forInspection) worker = startOpenerWorker();
       options.onProgress?.({ phase: 'kdf', done: 0, total: 1 });
       const master = await unwrapMasterKey(readMeta(db, META.wrappedMaster), pass, header.kdf, headerBytes);
       options.onProgress?.({ phase: 'kdf', done: 1, total: 1 });
+      migrateDb(db);
       vault = new Vault(target, db, header, master, options.forInspection === true);
       const secrets = deriveSubkey(master, 'secrets');
       try {
