@@ -286,8 +286,9 @@ export class Vault {
       options.onProgress?.({ phase: 'kdf', done: 0, total: 1 });
       const master = await unwrapMasterKey(readMeta(db, META.wrappedMaster), pass, header.kdf, headerBytes);
       options.onProgress?.({ phase: 'kdf', done: 1, total: 1 });
-      migrateDb(db);
       vault = new Vault(target, db, header, master, options.forInspection === true);
+      // After the vault holds the key: a migration that fails (a full disk) closes it, which wipes it.
+      migrateDb(db);
       const secrets = deriveSubkey(master, 'secrets');
       try {
         vault.keys = openWorkstationKeys(readMeta(db, META.workstation), secrets, header.vaultId);
