@@ -24,7 +24,7 @@ import { mapSqliteError } from '../vault/vault-db';
 import { verifyDetached } from '../vault/workstation';
 import { vaultEnvironment } from './environment';
 import type { ImportedRecord } from './imported-store';
-import { loadBundle, type BundleSource, type HashWorkerOption, type LoadedBundle } from './input';
+import { loadBundle, releaseLoaded, type BundleSource, type HashWorkerOption, type LoadedBundle } from './input';
 import type { RunOptions } from './progress';
 import { sizeOf, toSource } from './inspect';
 import { verdictForLoadFailure, verifyLoaded, type VerificationResult } from './verify';
@@ -101,8 +101,7 @@ export async function importBundle(vault: Vault, input: BundleSource | string | 
     } finally {
       // verifyLoaded ends the bundle worker and the second reading's check; this ends them
       // where a refusal came first (a busy vault), so that neither lingers in a long-lived process.
-      loaded.hasher?.close();
-      loaded.sameReading?.dispose();
+      releaseLoaded(loaded);
     }
   });
 }
@@ -119,12 +118,7 @@ async function acceptBundle(vault: Vault, keys: RowKeys, loaded: LoadedBundle, l
   const startSize = vault.size;
   // Rows imported before ids had references get theirs first, in a transaction of their
   // own: kept whatever becomes of this import (one that changes nothing is rolled back).
-  let filled: number;
-  try {
-    filled = db.transaction(() => env.store.fillIdRefs()).immediate();
-  } catch (error) {
-    throw mapSqliteError(error, 'the bundle was not imported');
-  }
+  const filled = vault.writeTogether('the bundle was not imported', () => env.store.fillIdRefs());
   if (filled > 0) vault.wroteRows(filled);
   db.exec('BEGIN IMMEDIATE');
   // The audit entry is appended inside the transaction: rolled back, the log in memory

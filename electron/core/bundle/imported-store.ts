@@ -112,9 +112,7 @@ export class ImportedStore {
    */
   heldElsewhere(id: string, origin: string, index: number): HeldAt | undefined {
     const own = this.refAt(origin, index);
-    const refs = (this.selectById.all(this.idRef(id)) as { ref: Uint8Array }[]).map((r) => r.ref);
-    refs.push(...(this.unfilledRefs().get(id) ?? []));
-    for (const ref of refs) {
+    for (const ref of this.refsOfId(id)) {
       if (equalBytes(ref, own)) continue;
       const row = this.select.get(ref) as Row | undefined;
       if (!row) continue;
@@ -129,10 +127,8 @@ export class ImportedStore {
    * entries were refused) are not a choice to make here: E_INTEGRITY, naming both.
    */
   byId(id: string): ImportedRecord | undefined {
-    const refs = (this.selectById.all(rowRef(this.keys, IDS, id)) as { ref: Uint8Array }[]).map((r) => r.ref);
-    refs.push(...(this.unfilledRefs().get(id) ?? []));
     const found: ImportedRecord[] = [];
-    for (const ref of refs) {
+    for (const ref of this.refsOfId(id)) {
       const row = this.select.get(ref) as Row | undefined;
       if (row) found.push(parseRow(this.keys, row));
     }
@@ -151,12 +147,23 @@ export class ImportedStore {
    * transaction: an import's), so that later lookups need not open them.
    */
   fillIdRefs(): number {
-    if (!this.hasUnfilled()) return 0;
-    const rows = this.db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE id_ref IS NULL`).all() as Row[];
+    const unfilled = this.unfilledRefs();
+    if (unfilled.size === 0) return 0;
     const update = this.db.prepare(`UPDATE ${TABLE} SET id_ref = ? WHERE ref = ?`);
-    for (const row of rows) update.run(rowRef(this.keys, IDS, parseRow(this.keys, row).header.id), row.ref);
+    let rows = 0;
+    for (const [id, refs] of unfilled) {
+      for (const ref of refs) update.run(this.idRef(id), ref);
+      rows += refs.length;
+    }
     this.unfilled = undefined;
-    return rows.length;
+    return rows;
+  }
+
+  /** The references of the rows that hold an entry with this id, by its id reference or among the unfilled rows. */
+  private refsOfId(id: string): Uint8Array[] {
+    const refs = (this.selectById.all(this.idRef(id)) as { ref: Uint8Array }[]).map((r) => r.ref);
+    refs.push(...(this.unfilledRefs().get(id) ?? []));
+    return refs;
   }
 
   /** The keyed reference of an id, of the entry being verified (then stored). */
@@ -177,13 +184,8 @@ export class ImportedStore {
     return ref;
   }
 
-  private hasUnfilled(): boolean {
-    return this.db.prepare(`SELECT 1 FROM ${TABLE} WHERE id_ref IS NULL LIMIT 1`).get() !== undefined;
-  }
-
   private unfilledRefs(): Map<string, Uint8Array[]> {
     if (this.unfilled) return this.unfilled;
-    if (!this.hasUnfilled()) return (this.unfilled = new Map());
     const map = new Map<string, Uint8Array[]>();
     for (const row of this.db.prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE id_ref IS NULL`).all() as Row[]) {
       const id = parseRow(this.keys, row).header.id;

@@ -342,6 +342,15 @@ function finishLoad(source: BundleSource, limits: BundleLimits, first: FirstPass
   };
 }
 
+/**
+ * Ends what a loaded bundle holds beyond its bytes: its worker and its reading check.
+ * Verification does (`verifyLoaded`); whoever stops before verifying must. Twice is harmless.
+ */
+export function releaseLoaded(loaded: LoadedBundle): void {
+  loaded.hasher?.close();
+  loaded.sameReading?.dispose();
+}
+
 /** Framing handlers and a pass, for the second reading of a loaded bundle. */
 export async function secondPass(
   loaded: LoadedBundle,

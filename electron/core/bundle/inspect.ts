@@ -11,7 +11,7 @@ import type { MinisignPublicKey } from '../formats/minisign';
 import { withRowKeysAsync } from '../trust/sealed-rows';
 import { Vault } from '../vault/vault';
 import { keyEnvironment, vaultEnvironment } from './environment';
-import { loadBundle, type BundleSource, type HashWorkerOption } from './input';
+import { loadBundle, releaseLoaded, type BundleSource, type HashWorkerOption } from './input';
 import { verdictForLoadFailure, verifyLoaded } from './verify';
 import type { RunOptions } from './progress';
 
@@ -57,8 +57,7 @@ export async function inspectBundle(target: InspectTarget, input: BundleSource |
         env = vaultEnvironment(target, keys);
       } catch (error) {
         // verifyLoaded would have ended them: a refusal here must too.
-        loaded.hasher?.close();
-        loaded.sameReading?.dispose();
+        releaseLoaded(loaded);
         throw error;
       }
       return (await verifyLoaded(loaded, env, { ...options, limits })).verdict;

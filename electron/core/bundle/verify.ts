@@ -26,7 +26,7 @@ import {
   verifyMinisign,
   type MinisignSignature,
 } from '../formats/minisign';
-import { secondPass, type HashWorkerOption, type LoadedBundle } from './input';
+import { releaseLoaded, secondPass, type HashWorkerOption, type LoadedBundle } from './input';
 import { EntryBatches } from './entry-batches';
 import type { EntryOutcome } from '../crypto/hash-worker';
 import { ENTRY_BATCH, type RunOptions } from './progress';
@@ -117,8 +117,7 @@ export async function verifyLoaded(loaded: LoadedBundle, env: VerifyEnvironment,
   try {
     return await verifyWith(loaded, env, options);
   } finally {
-    loaded.hasher?.close();
-    loaded.sameReading?.dispose();
+    releaseLoaded(loaded);
   }
 }
 
@@ -264,6 +263,8 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   // status of it, the import), as the worker's answers carry no parsed entries.
   // Ids are random (UUIDv7) and one log never gives two entries the same: a second one is forged.
   const ids = new Set<string>();
+  const forgedId = (index: number, id: string, whose: string): void =>
+    addProblem(verdict, { code: 'E_INVALID_ENTRY', message: `entry #${index}: its id ${id} is ${whose}`, at: `entry ${index}` });
   const take = (index: number, problems: readonly Problem[], valid: EntrySummary | undefined, entryOf: () => CheckedEntry): void => {
     if (done === 0) entries.firstIndex = index;
     entries.lastIndex = index;
@@ -271,7 +272,7 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
     for (const p of problems) addProblem(verdict, p);
     const repeated = valid !== undefined && ids.has(valid.id);
     if (repeated) {
-      addProblem(verdict, { code: 'E_INVALID_ENTRY', message: `entry #${index}: its id ${valid.id} is that of an earlier entry of this bundle`, at: `entry ${index}` });
+      forgedId(index, valid.id, 'that of an earlier entry of this bundle');
     } else if (valid) {
       ids.add(valid.id);
     }
@@ -285,13 +286,7 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
         const entry = entryOf();
         // Ids are random (UUIDv7): another log's entry with one of ours is forged, made to
         // stand in for our own record in the case it belongs to.
-        if (env.ownEntry?.(entry.header.id)) {
-          addProblem(verdict, {
-            code: 'E_INVALID_ENTRY',
-            message: `entry #${entry.index}: its id ${entry.header.id} is that of an entry of this vault's own log`,
-            at: `entry ${entry.index}`,
-          });
-        }
+        if (env.ownEntry?.(entry.header.id)) forgedId(entry.index, entry.header.id, "that of an entry of this vault's own log");
         const status = env.entryStatus ? env.entryStatus(head.origin, entry) : null;
         // Nor may a new entry take the id of an entry held from another log (or from another
         // place in this one): it would stand in for that entry where entries are found by id.
@@ -299,11 +294,7 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
         // repeat within the bundle as it goes: that repeat is told once, above.)
         const other = repeated || (status !== 'new' && status !== null) ? undefined : env.heldElsewhere?.(head.origin, entry);
         if (other) {
-          addProblem(verdict, {
-            code: 'E_INVALID_ENTRY',
-            message: `entry #${entry.index}: its id ${entry.header.id} is already held here, as entry #${other.index} of ${other.origin}: two logs claim one entry, and one of them forged it`,
-            at: `entry ${entry.index}`,
-          });
+          forgedId(entry.index, entry.header.id, `already held here, as entry #${other.index} of ${other.origin}: two logs claim one entry, and one of them forged it`);
         }
         if (status === 'new') countNew++;
         if (status === 'more-fields') countMore++;

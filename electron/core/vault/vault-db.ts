@@ -102,7 +102,7 @@ export function openDb(path: string, options: OpenDbOptions): Db {
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('busy_timeout = 250');
     const appId = db.pragma('application_id', { simple: true }) as number;
-    const version = db.pragma('user_version', { simple: true }) as number;
+    const version = schemaVersion(db);
     if (!options.create && (appId !== APPLICATION_ID || version === 0)) {
       throw new TearlineError('E_VAULT_FORMAT', `${path} is not a Tearline vault`);
     }
@@ -150,7 +150,7 @@ export function schemaVersion(db: Db): number {
 
 /** Applies the migrations the file has not had yet, each in its own transaction. */
 export function migrateDb(db: Db): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
+  const version = schemaVersion(db);
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
