@@ -18,6 +18,7 @@
  */
 import { fromBase64, fromUtf8, toBase64 } from '../bytes';
 import { TearlineError } from '../errors';
+import { lfLineEnds } from './line-ends';
 
 export const ARMOR_LINE_LENGTH = 64;
 const BYTES_PER_LINE = (ARMOR_LINE_LENGTH / 4) * 3;
@@ -67,12 +68,8 @@ export function dearmor(input: string | Uint8Array, label: string): Uint8Array {
   if (typeof text !== 'string') throw malformed('not text');
 
   // One line-end convention for the whole text.
-  const crlf = text.includes('\r\n');
-  let body = text;
-  if (crlf) {
-    if (/\r(?!\n)|(?<!\r)\n/.test(text)) throw malformed('mixed line ends');
-    body = text.replace(/\r\n/g, '\n');
-  }
+  let body = lfLineEnds(text);
+  if (body === undefined) throw malformed('mixed line ends');
   if (body.includes('\r')) throw malformed('stray carriage return');
   if (body.endsWith('\n')) body = body.slice(0, -1);
 

@@ -20,6 +20,7 @@
  * verification compares whatever id the trusted key carries.
  */
 import { TearlineError } from '../../../shared/errors';
+import { lfLineEnds } from '../../../shared/codec/line-ends';
 import { equalBytes, fromBase64, fromUtf8, toBase64, toHex, utf8, concatBytes } from '../../../shared/bytes';
 import { sodium } from '../crypto/sodium';
 import { blake2b, createBlake2b } from '../crypto/hash';
@@ -146,10 +147,9 @@ export function parseMinisignPublicKey(text: string): MinisignPublicKey {
  */
 function splitLines(text: string, count: number, what: string): string[] {
   if (typeof text !== 'string') throw malformed(`${what}: not text`);
-  if (text.includes('\r\n')) {
-    if (/\r(?!\n)|(?<!\r)\n/.test(text)) throw malformed(`${what}: mixed line ends`);
-    text = text.replace(/\r\n/g, '\n');
-  }
+  const lf = lfLineEnds(text);
+  if (lf === undefined) throw malformed(`${what}: mixed line ends`);
+  text = lf;
   if (!text.endsWith('\n')) throw malformed(`${what}: the last line must end with a line feed`);
   if (/[\r\0]/.test(text)) throw malformed(`${what}: carriage return or NUL`);
   const lines = text.slice(0, -1).split('\n');
