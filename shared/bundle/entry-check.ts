@@ -7,7 +7,7 @@
  */
 import { concatBytes, fromUtf8, utf8 } from '../bytes';
 import { TearlineError, type ErrorCode } from '../errors';
-import { EntryHeaderSchema, FIELD_DOMAIN, type EntryHeader } from '../entry';
+import { EntryHeaderSchema, FIELD_DOMAIN, isPlainValidHeader, type EntryHeader } from '../entry';
 import { HASH_LENGTH, type HashFn } from '../merkle';
 import { getPolicy, isEntryKind, isSystemKind, refersToCase, validateBody } from '../domain';
 import type { RawEntry } from './framing';
@@ -131,10 +131,12 @@ export function checkEntry(raw: RawEntry, ctx: EntryCheckContext, hashes?: Entry
 
   const parsedHeader = parseCanonical(raw.header);
   if (!parsedHeader) return failure(raw.index, 'E_INVALID_ENTRY', 'the header is not canonical UTF-8 JSON');
-  const headerResult = EntryHeaderSchema.safeParse(parsedHeader.value);
-  if (!headerResult.success) {
-    const issue = headerResult.error.issues[0]!;
-    return failure(raw.index, 'E_INVALID_ENTRY', `header.${issue.path.join('.')}: ${issue.message}`);
+  if (!isPlainValidHeader(parsedHeader.value)) {
+    const headerResult = EntryHeaderSchema.safeParse(parsedHeader.value);
+    if (!headerResult.success) {
+      const issue = headerResult.error.issues[0]!;
+      return failure(raw.index, 'E_INVALID_ENTRY', `header.${issue.path.join('.')}: ${issue.message}`);
+    }
   }
   // The parsed object itself (validated, and in canonical key order) rather than zod's
   // copy in schema order: it is written again as canonical JSON when it is stored.

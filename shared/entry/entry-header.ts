@@ -9,9 +9,15 @@ import { UUID_RE } from '../domain/fields';
 
 export const ENTRY_FORMAT_VERSION = 1;
 
+const HEX32_RE = /^[0-9a-f]{64}$/;
+const BASE64_KEY_RE = /^[A-Za-z0-9+/]{43}=$/;
+const TS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const FIELD_NAME_RE = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+const POLICY_MAX = 64;
+
 const uuid = z.string().regex(UUID_RE, 'a lowercase UUID');
-const hex32 = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes as lowercase hex');
-const base64Key = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a 32-byte key in base64');
+const hex32 = z.string().regex(HEX32_RE, '32 bytes as lowercase hex');
+const base64Key = z.string().regex(BASE64_KEY_RE, 'a 32-byte key in base64');
 
 export const EntryIdSchema = uuid;
 
@@ -20,18 +26,54 @@ export const EntryHeaderSchema = z
     v: z.literal(ENTRY_FORMAT_VERSION),
     id: uuid,
     kind: z.enum(ENTRY_KINDS),
-    policy: z.string().min(1).max(64),
+    policy: z.string().min(1).max(POLICY_MAX),
     /** The author's Ed25519 public key, base64. */
     author: base64Key,
     /** ISO 8601, UTC, millisecond precision. */
-    ts: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    ts: z.string().regex(TS_RE),
     caseId: uuid.nullable(),
     /** Top-level body field name → commitment (lowercase hex SHA-256). */
-    fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/), hex32),
+    fields: z.record(z.string().regex(FIELD_NAME_RE), hex32),
   })
   .strict();
 
 export type EntryHeader = z.infer<typeof EntryHeaderSchema>;
+
+const HEADER_KEY_COUNT = 8;
+const KINDS: ReadonlySet<string> = new Set(ENTRY_KINDS);
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/**
+ * True only for a value that EntryHeaderSchema accepts as it is: a parsed JSON object in
+ * the schema's shape, checked with the schema's own patterns. False means "not sure": the
+ * caller asks the schema, which also words the refusal. A bundle's verifier checks every
+ * header, and zod's object and record took ~2.7 µs more a header than this (the bench's
+ * 100k entries: a tenth of the verification's CPU). A property test holds it to the schema.
+ */
+export function isPlainValidHeader(value: unknown): value is EntryHeader {
+  if (!isJsonObject(value)) return false;
+  let keys = 0;
+  for (const _ in value) keys++;
+  if (keys !== HEADER_KEY_COUNT) return false;
+  const { v, id, kind, policy, author, ts, caseId, fields } = value;
+  if (v !== ENTRY_FORMAT_VERSION) return false;
+  if (typeof id !== 'string' || !UUID_RE.test(id)) return false;
+  if (typeof kind !== 'string' || !KINDS.has(kind)) return false;
+  if (typeof policy !== 'string' || policy.length < 1 || policy.length > POLICY_MAX) return false;
+  if (typeof author !== 'string' || !BASE64_KEY_RE.test(author)) return false;
+  if (typeof ts !== 'string' || !TS_RE.test(ts)) return false;
+  if (caseId !== null && (typeof caseId !== 'string' || !UUID_RE.test(caseId))) return false;
+  if (!isJsonObject(fields)) return false;
+  for (const name in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, name) || !FIELD_NAME_RE.test(name)) return false;
+    const commitment = fields[name];
+    if (typeof commitment !== 'string' || !HEX32_RE.test(commitment)) return false;
+  }
+  return true;
+}
 
 /** A field that a bundle discloses: its value and the salt that opens its commitment. */
 export const DisclosedFieldSchema = z.object({ salt: z.string(), value: z.unknown() }).strict();
