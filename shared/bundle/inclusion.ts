@@ -5,11 +5,12 @@
  * A bundle carries one RFC 9162 inclusion proof per entry, up to one root. Checked one by
  * one, 100,000 proofs in a tree of that size cost some 1.7 million SHA-256 calls, nearly
  * all of them recomputing the same upper nodes. This verifier remembers the last path it
- * accepted: every node on it and every sibling hashed into it, at their (level, index)
- * coordinates. When a new proof reaches a node of that path with the same value, the rest
- * of its way to the root is that path, so instead of hashing it only compares the
- * remaining proof elements with the remembered siblings. For entries in increasing order
- * that is about one hash per entry.
+ * accepted: every node on it at its (level, index) coordinates, and the proof itself, whose
+ * elements are the siblings hashed into it. When a new proof reaches a node of that path
+ * with the same value (or its sibling), the rest of its way to the root is that path, so
+ * instead of hashing it only compares its remaining elements with the remembered proof's,
+ * which lie in the same order: one run of bytes against another. For entries in
+ * increasing order that is about one hash per entry.
  *
  * Acceptance is exactly RFC 9162's: a proof accepted here recomputes, hash for hash, the
  * root that the full algorithm would (the remembered nodes are what those hashes gave).
@@ -36,13 +37,17 @@ export class InclusionVerifier {
   private readonly size: number;
   private readonly root: Uint8Array;
   private readonly rootOk: boolean;
-  // The last accepted path, per level: the path node and its sibling (32 bytes each at
-  // level * 32), or nothing. Flat arrays: a proof is checked without allocating.
+  // The last accepted path, per level: whether it has a node there, the node's index and
+  // hash (at level * 32), its sibling's index, and where in the remembered proof that
+  // sibling is. Flat arrays: a proof is checked without allocating.
   private readonly valid = new Uint8Array(MAX_LEVELS);
   private readonly nodeAt = new Float64Array(MAX_LEVELS);
   private readonly nodeHash = new Uint8Array(MAX_LEVELS * HASH_LENGTH);
   private readonly sibAt = new Float64Array(MAX_LEVELS);
-  private readonly sibHash = new Uint8Array(MAX_LEVELS * HASH_LENGTH);
+  private readonly sibPos = new Int32Array(MAX_LEVELS);
+  // The last accepted proof, its elements end to end.
+  private readonly proof = new Uint8Array(MAX_LEVELS * HASH_LENGTH);
+  private proofCount = 0;
   // The path of the proof being checked, kept until it is accepted.
   private readonly walkLevel = new Int32Array(MAX_LEVELS);
   private readonly walkAt = new Float64Array(MAX_LEVELS);
@@ -103,11 +108,26 @@ export class InclusionVerifier {
       this.walkSibAt[walked] = sibling;
       this.walkHash.set(r, walked * HASH_LENGTH);
       walked++;
-      const known = this.known(level, fn);
-      if (known !== undefined) {
-        if (!equal32(known, level * HASH_LENGTH, r, 0)) return false;
-        if (!this.restMatches(k, fn, sn, level, bytes, offset, count)) return false;
-        this.remember(walked, level, bytes, offset);
+      if (this.valid[level] === 1 && (this.nodeAt[level] === fn || this.sibAt[level] === fn)) {
+        // The remembered path has this coordinate: from here on up the two paths are one
+        // (same indexes, same promotions), so the rest of this proof must be the rest of
+        // the remembered one, element for element.
+        const known = this.sibPos[level]!;
+        const rest = count - k;
+        if (this.proofCount - known !== rest) return false;
+        const mine = level * HASH_LENGTH;
+        const theirs = known * HASH_LENGTH;
+        if (this.nodeAt[level] === fn) {
+          // The same node: the same sibling, and the same above.
+          if (!equal(this.nodeHash, mine, r, 0, HASH_LENGTH)) return false;
+          if (!equal(this.proof, theirs, bytes, at, rest * HASH_LENGTH)) return false;
+        } else {
+          // The remembered node's sibling: each is the other's sibling, then the same above.
+          if (!equal(this.proof, theirs, r, 0, HASH_LENGTH)) return false;
+          if (!equal(this.nodeHash, mine, bytes, at, HASH_LENGTH)) return false;
+          if (!equal(this.proof, theirs + HASH_LENGTH, bytes, at + HASH_LENGTH, (rest - 1) * HASH_LENGTH)) return false;
+        }
+        this.remember(walked, level, bytes, offset, count, known - k);
         return true;
       }
       r = isOdd(fn) ? this.node(bytes, at, r, 0) : this.node(r, 0, bytes, at);
@@ -115,8 +135,8 @@ export class InclusionVerifier {
       sn = half(sn);
       level++;
     }
-    if (sn !== 0 || !equal32(r, 0, this.root, 0)) return false;
-    this.remember(walked, MAX_LEVELS, bytes, offset);
+    if (sn !== 0 || !equal(r, 0, this.root, 0, HASH_LENGTH)) return false;
+    this.remember(walked, MAX_LEVELS, bytes, offset, count, 0);
     return true;
   }
 
@@ -128,65 +148,36 @@ export class InclusionVerifier {
     return this.hash(input);
   }
 
-  /** The remembered value at a coordinate, as a path node or as a sibling (its array; the hash is at level * 32). */
-  private known(level: number, at: number): Uint8Array | undefined {
-    if (this.valid[level] !== 1) return undefined;
-    if (this.nodeAt[level] === at) return this.nodeHash;
-    if (this.sibAt[level] === at) return this.sibHash;
-    return undefined;
-  }
-
-  /**
-   * From a remembered node on, the way to the root is the remembered path: each remaining
-   * proof element must be the sibling remembered at its coordinate.
-   */
-  private restMatches(k: number, fn: number, sn: number, level: number, bytes: Uint8Array, offset: number, count: number): boolean {
-    for (let j = k; j < count; j++) {
-      if (sn === 0) return false;
-      if (fn === sn) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-          level++;
-        }
-      }
-      if (level >= MAX_LEVELS) return false;
-      const expected = this.known(level, isOdd(fn) ? fn - 1 : fn + 1);
-      if (expected === undefined || !equal32(expected, level * HASH_LENGTH, bytes, offset + j * HASH_LENGTH)) return false;
-      fn = half(fn);
-      sn = half(sn);
-      level++;
-    }
-    return sn === 0;
-  }
-
   /**
    * Makes the cache exactly the path just accepted: levels up to `through` are replaced
    * (or cleared where the path skipped them by promotion); above it, the accepted path is
-   * the remembered one. The k-th step of the walk used the k-th proof element as its sibling.
+   * the remembered one, whose siblings are now this proof's elements, `shift` places
+   * earlier than in the proof remembered before. The k-th step of the walk used the k-th
+   * proof element as its sibling.
    */
-  private remember(walked: number, through: number, bytes: Uint8Array, offset: number): void {
+  private remember(walked: number, through: number, bytes: Uint8Array, offset: number, count: number, shift: number): void {
     const top = Math.min(through, MAX_LEVELS - 1);
     for (let l = 0; l <= top; l++) this.valid[l] = 0;
+    if (shift !== 0) for (let l = top + 1; l < MAX_LEVELS; l++) this.sibPos[l] = this.sibPos[l]! - shift;
     for (let w = 0; w < walked; w++) {
       const level = this.walkLevel[w]!;
-      const to = level * HASH_LENGTH;
       this.valid[level] = 1;
       this.nodeAt[level] = this.walkAt[w]!;
-      this.nodeHash.set(this.walkHash.subarray(w * HASH_LENGTH, (w + 1) * HASH_LENGTH), to);
       this.sibAt[level] = this.walkSibAt[w]!;
-      const from = offset + w * HASH_LENGTH;
-      this.sibHash.set(bytes.subarray(from, from + HASH_LENGTH), to);
+      this.sibPos[level] = w;
+      this.nodeHash.set(this.walkHash.subarray(w * HASH_LENGTH, (w + 1) * HASH_LENGTH), level * HASH_LENGTH);
     }
+    this.proof.set(bytes.subarray(offset, offset + count * HASH_LENGTH));
+    this.proofCount = count;
   }
 }
 
-function equal32(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number): boolean {
+/** Whether `length` bytes of `a` from `aAt` are those of `b` from `bAt`. */
+function equal(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, length: number): boolean {
   let diff = 0;
-  for (let i = 0; i < HASH_LENGTH; i++) diff |= a[aAt + i]! ^ b[bAt + i]!;
+  for (let i = 0; i < length; i++) diff |= a[aAt + i]! ^ b[bAt + i]!;
   return diff === 0;
 }
-
 function isHash(value: unknown): value is Uint8Array {
   return value instanceof Uint8Array && value.length === HASH_LENGTH;
 }

@@ -42,6 +42,16 @@ export type EntryHeader = z.infer<typeof EntryHeaderSchema>;
 const HEADER_KEY_COUNT = 8;
 const KINDS: ReadonlySet<string> = new Set(ENTRY_KINDS);
 
+/** HEX32_RE by hand: the regular expression took ~0.35 µs a commitment here, most of this check's time. */
+function isHex32(s: string): boolean {
+  if (s.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x66 || (c > 0x39 && c < 0x61) || c < 0x30) return false;
+  }
+  return true;
+}
+
 function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
@@ -70,7 +80,7 @@ export function isPlainValidHeader(value: unknown): value is EntryHeader {
   for (const name in fields) {
     if (!Object.prototype.hasOwnProperty.call(fields, name) || !FIELD_NAME_RE.test(name)) return false;
     const commitment = fields[name];
-    if (typeof commitment !== 'string' || !HEX32_RE.test(commitment)) return false;
+    if (typeof commitment !== 'string' || !isHex32(commitment)) return false;
   }
   return true;
 }

@@ -62,15 +62,16 @@ describe('isPlainValidHeader', () => {
     });
     fc.assert(
       fc.property(change, ({ header, key, op, value, name }) => {
-        const h = asParsed(header) as Record<string, unknown> & { fields: Record<string, unknown> };
+        const h = asParsed(header) as Record<string, unknown>;
+        const fields = h.fields as Record<string, unknown>;
         if (op === 'set') h[key] = value;
         else if (op === 'delete') delete h[key];
-        else if (op === 'setField') h.fields[name] = value;
+        else if (op === 'setField') fields[name] = value;
         else {
-          const first = Object.keys(h.fields)[0];
+          const first = Object.keys(fields)[0];
           if (first !== undefined) {
-            h.fields[name] = h.fields[first];
-            if (name !== first) delete h.fields[first];
+            fields[name] = fields[first];
+            if (name !== first) delete fields[first];
           }
         }
         agrees(asParsed(h));

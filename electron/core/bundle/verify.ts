@@ -17,6 +17,7 @@ import { parseTrustedComment } from '../../../shared/bundle/trusted-comment';
 import { InclusionVerifier } from '../../../shared/bundle/inclusion';
 import { checkEntry, checkedEntryOf, type CheckedEntry, type EntryHashes } from '../../../shared/bundle/entry-check';
 import { checkConsistencyProofs, relate, type HeldCheckpoint, type RelationResult } from '../../../shared/bundle/relation';
+import { SeenIds } from '../../../shared/bundle/seen-ids';
 import { addProblem, emptyVerdict, PREVIEW_LIMIT, type Problem, type Verdict } from '../../../shared/bundle/verdict';
 import { summarizeEntry } from '../../../shared/domain';
 import { createSha256, sha256, sha256Parts } from '../crypto/hash';
@@ -262,7 +263,7 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   // entry itself is read (`entryOf`) only where it is needed (the preview, the vault's
   // status of it, the import), as the worker's answers carry no parsed entries.
   // Ids are random (UUIDv7) and one log never gives two entries the same: a second one is forged.
-  const ids = new Set<string>();
+  const ids = new SeenIds();
   const forgedId = (index: number, id: string, whose: string): void =>
     addProblem(verdict, { code: 'E_INVALID_ENTRY', message: `entry #${index}: its id ${id} is ${whose}`, at: `entry ${index}` });
   const take = (index: number, problems: readonly Problem[], valid: EntrySummary | undefined, entryOf: () => CheckedEntry): void => {
@@ -270,12 +271,8 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
     entries.lastIndex = index;
     previousIndex = Math.max(previousIndex, index);
     for (const p of problems) addProblem(verdict, p);
-    const repeated = valid !== undefined && ids.has(valid.id);
-    if (repeated) {
-      forgedId(index, valid.id, 'that of an earlier entry of this bundle');
-    } else if (valid) {
-      ids.add(valid.id);
-    }
+    const repeated = valid !== undefined && ids.repeat(valid.id);
+    if (repeated) forgedId(index, valid.id, 'that of an earlier entry of this bundle');
     if (valid) {
       entries.verified++;
       const kind = valid.kind;
