@@ -7,7 +7,7 @@
  */
 import { concatBytes, fromUtf8, utf8 } from '../bytes';
 import { TearlineError, type ErrorCode } from '../errors';
-import { EntryHeaderSchema, FIELD_DOMAIN, isPlainValidHeader, type EntryHeader } from '../entry';
+import { EntryHeaderSchema, FIELD_DOMAIN, isHex32, isPlainHeaderShape, type EntryHeader } from '../entry';
 import { HASH_LENGTH, type HashFn } from '../merkle';
 import { getPolicy, isEntryKind, isSystemKind, refersToCase, validateBody } from '../domain';
 import type { RawEntry } from './framing';
@@ -107,6 +107,14 @@ function failure(index: number, code: ErrorCode, message: string, at: string = `
   return { problems: [{ code, message: `entry #${index}: ${message}`, at }] };
 }
 
+/** The schema's refusal of a header, if it refuses it. */
+function headerFailure(index: number, value: unknown): { problems: Problem[] } | undefined {
+  const result = EntryHeaderSchema.safeParse(value);
+  if (result.success) return undefined;
+  const issue = result.error.issues[0]!;
+  return failure(index, 'E_INVALID_ENTRY', `header.${issue.path.join('.')}: ${issue.message}`);
+}
+
 /** An entry's leaf and field commitments, computed elsewhere (another thread) over the same bytes. */
 export interface EntryHashes {
   leaf: Uint8Array;
@@ -131,31 +139,53 @@ export function checkEntry(raw: RawEntry, ctx: EntryCheckContext, hashes?: Entry
 
   const parsedHeader = parseCanonical(raw.header);
   if (!parsedHeader) return failure(raw.index, 'E_INVALID_ENTRY', 'the header is not canonical UTF-8 JSON');
-  if (!isPlainValidHeader(parsedHeader.value)) {
-    const headerResult = EntryHeaderSchema.safeParse(parsedHeader.value);
-    if (!headerResult.success) {
-      const issue = headerResult.error.issues[0]!;
-      return failure(raw.index, 'E_INVALID_ENTRY', `header.${issue.path.join('.')}: ${issue.message}`);
-    }
+  // A header of the plain shape is checked without the schema (isPlainHeaderShape), and
+  // its commitments below: a disclosed field's by comparing it with the computed one, a
+  // withheld one's as hex. Until then a later step's failure is reported only once the
+  // schema has passed the header, so that a bad header is told as such on either path.
+  const plain = isPlainHeaderShape(parsedHeader.value);
+  if (!plain) {
+    const invalid = headerFailure(raw.index, parsedHeader.value);
+    if (invalid) return invalid;
   }
+  const unlessBadHeader = (then: { problems: Problem[] }): { problems: Problem[] } => (plain ? (headerFailure(raw.index, parsedHeader.value) ?? then) : then);
   // The parsed object itself (validated, and in canonical key order) rather than zod's
   // copy in schema order: it is written again as canonical JSON when it is stored.
   const header = parsedHeader.value as EntryHeader;
-  if (!isEntryKind(header.kind)) return failure(raw.index, 'E_INVALID_ENTRY', `unknown entry kind "${header.kind}"`);
+  if (!isEntryKind(header.kind)) return unlessBadHeader(failure(raw.index, 'E_INVALID_ENTRY', `unknown entry kind "${header.kind}"`));
 
   let previousName = '';
   for (const f of raw.fields) {
-    if (f.name <= previousName) return failure(raw.index, 'E_MALFORMED', `field ${f.name} is out of order or repeated`);
+    if (f.name <= previousName) return unlessBadHeader(failure(raw.index, 'E_MALFORMED', `field ${f.name} is out of order or repeated`));
     previousName = f.name;
     if (!Object.prototype.hasOwnProperty.call(header.fields, f.name)) {
-      return failure(raw.index, 'E_MALFORMED', `field ${f.name} is not committed in the header`);
+      return unlessBadHeader(failure(raw.index, 'E_MALFORMED', `field ${f.name} is not committed in the header`));
     }
   }
   for (let i = 0; i < raw.fields.length; i++) {
     const f = raw.fields[i]!;
     const commitment = hashes?.commitments[i] ?? fieldCommitment(parts, f.name, f.salt, f.value);
     if (!isHexOf(commitment, header.fields[f.name])) {
-      return failure(raw.index, 'E_BAD_PROOF', `field ${f.name} does not match its commitment`, `entry ${raw.index}.${f.name}`);
+      return unlessBadHeader(failure(raw.index, 'E_BAD_PROOF', `field ${f.name} does not match its commitment`, `entry ${raw.index}.${f.name}`));
+    }
+  }
+  // The fields committed and not disclosed, sorted. Both lists are in canonical order (the
+  // header's keys as its canonical text gave them, the fields checked increasing above), so
+  // one walk through both finds them.
+  let withheld: string[] = [];
+  let disclosed = 0;
+  for (const name in header.fields) {
+    if (raw.fields[disclosed]?.name === name) disclosed++;
+    else withheld.push(name);
+  }
+  if (disclosed !== raw.fields.length) withheld = Object.keys(header.fields).filter((name) => !raw.fields.some((f) => f.name === name));
+  withheld.sort();
+  if (plain) {
+    for (const name of withheld) {
+      if (!isHex32(header.fields[name]!)) {
+        const invalid = headerFailure(raw.index, header);
+        if (invalid) return invalid;
+      }
     }
   }
 
@@ -167,9 +197,6 @@ export function checkEntry(raw: RawEntry, ctx: EntryCheckContext, hashes?: Entry
     body[f.name] = parsed.value;
     salts[f.name] = f.salt;
   }
-  const withheld: string[] = [];
-  for (const name in header.fields) if (!Object.prototype.hasOwnProperty.call(body, name)) withheld.push(name);
-  withheld.sort();
 
   try {
     validateBody(header.kind, body, getPolicy(header.policy), { withheld });

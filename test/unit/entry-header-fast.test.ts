@@ -1,11 +1,16 @@
 /**
- * isPlainValidHeader, the verifier's quick recognition of an entry header, only ever says
- * "valid" where EntryHeaderSchema does, and says it for the headers that logs write.
+ * The verifier's quick recognition of an entry header (isPlainHeaderShape, and isHex32 for
+ * each commitment) only ever says "valid" where EntryHeaderSchema does, and says it for the
+ * headers that logs write.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ENTRY_KINDS } from '../../shared/domain/kinds';
-import { EntryHeaderSchema, isPlainValidHeader } from '../../shared/entry';
+import { EntryHeaderSchema, isHex32, isPlainHeaderShape } from '../../shared/entry';
+
+/** What the verifier knows of a header once each commitment has been shown to be hex. */
+const isPlainValidHeader = (value: unknown): boolean =>
+  isPlainHeaderShape(value) && Object.values(value.fields).every((commitment) => isHex32(commitment));
 
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
 const uuid = fc.tuple(hex(8), hex(4), fc.constantFrom('1', '4', '7', '8'), hex(3), fc.constantFrom('8', '9', 'a', 'b'), hex(3), hex(12)).map(
@@ -34,7 +39,7 @@ const agrees = (value: unknown): void => {
   if (isPlainValidHeader(value)) expect(EntryHeaderSchema.safeParse(value).success, JSON.stringify(value)).toBe(true);
 };
 
-describe('isPlainValidHeader', () => {
+describe('isPlainHeaderShape and isHex32', () => {
   it('recognises valid headers, as the schema does', () => {
     fc.assert(
       fc.property(validHeader, (header) => {
