@@ -17,8 +17,8 @@ import { dearmor } from '../../../shared/codec/armor';
 import { ARMOR_LABEL, SIGNATURE_SUFFIX, type BundleForm, type BundleLimits } from '../../../shared/bundle/format';
 import { FrameParser, hasBundleMagic, type FrameHandlers, type FrameSummary } from '../../../shared/bundle/framing';
 import { AgeDecryptor, ageDearmor, type AgeIdentityInput } from '../formats/age';
-import { createMinisignHasher } from '../formats/minisign';
 import { startHashWorker, type BackgroundHasher } from '../crypto/hash-worker';
+import { createBlake2b, createMovableBlake2b, type StreamHasher } from '../crypto/hash';
 import { SameReading } from '../crypto/same-reading';
 import { CHUNK_BYTES, checkAbort, tick, type BundlePhase, type RunOptions } from './progress';
 
@@ -81,6 +81,9 @@ export interface LoadOptions extends RunOptions, HashWorkerOption {
   /** Age identities to decrypt with; without any, an encrypted bundle is E_NOT_FOR_US. */
   identities?: AgeIdentityInput[];
 }
+
+/** BLAKE2b-512: what the signature signs is this digest of B (minisign's prehash). */
+const BLAKE2B_512 = 64;
 
 const AGE_PREFIX = utf8('age-encryption.org/');
 const AGE_ARMOR_PREFIX = utf8('-----BEGIN AGE ENCRYPTED FILE-----');
@@ -257,21 +260,35 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
   }
 
   // The first pass: framing and the digest of B; HEAD and the signature record kept as bytes.
-  // A large bundle is hashed on a second thread while this one reads (and decrypts).
-  const background = inputBytes >= (options.hashWorkerFrom ?? BACKGROUND_HASH_MIN_BYTES) ? await startHashWorker() : undefined;
+  // A large bundle is hashed on a second thread while this one reads (and decrypts). That
+  // thread takes some 60 ms to start: meanwhile this one reads and hashes, and hands the
+  // BLAKE2b over, state and all, once the worker is ready. (Only with libsodium's native
+  // build, whose state can move; with the WebAssembly build this one waits for the worker.)
+  const starting = inputBytes >= (options.hashWorkerFrom ?? BACKGROUND_HASH_MIN_BYTES) ? startHashWorker() : undefined;
+  let arrived: BackgroundHasher | undefined;
+  let hasArrived = false;
+  void starting?.then((worker) => {
+    arrived = worker;
+    hasArrived = true;
+  });
   let head: Uint8Array | undefined;
   let signatureRecord: Uint8Array | undefined;
+  let background: BackgroundHasher | undefined;
   // A pass that reads the file again is shown to read the same bytes (crypto/same-reading.ts).
   const sameReading = inMemory ? undefined : new SameReading();
   try {
-    const hasher = background ? undefined : createMinisignHasher();
-    background?.begin(['blake2b-512']);
+    let movable = starting ? createMovableBlake2b(BLAKE2B_512) : undefined;
+    if (starting && !movable) {
+      background = await starting;
+      background?.begin(['blake2b-512']);
+    }
+    let here: StreamHasher | undefined = background ? undefined : (movable ?? createBlake2b(BLAKE2B_512));
     const reading = sameReading?.reading();
     const parser = new FrameParser(limits, {
       signed: (bytes) => {
         reading?.update(bytes);
         if (background) background.update(bytes);
-        else hasher!.update(bytes);
+        else here!.update(bytes);
       },
       head: (value) => {
         head = value.slice();
@@ -282,14 +299,23 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
     });
     for await (const chunk of pass(options, encrypted ? 'decrypt' : 'read')) {
       parser.push(chunk);
+      if (movable && hasArrived && arrived) {
+        background = arrived;
+        background.begin(['blake2b-512'], [movable.carry()]);
+        here = undefined;
+        movable = undefined;
+      }
       await background?.settle();
     }
     const summary = parser.finish();
-    const digest = background ? (await background.finish())[0]! : hasher!.digest();
+    const digest = background ? (await background.finish())[0]! : here!.digest();
+    // A worker that became ready only after the first pass still serves the second.
+    background ??= await starting;
     if (reading) sameReading!.firstRead(reading.end());
     return finishLoad(source, limits, { sniffed, encrypted, inputBytes, head: head!, summary, digest, signatureRecord, inMemory, sameReading, pass, background });
   } catch (error) {
     background?.close();
+    void starting?.then((worker) => worker?.close());
     sameReading?.dispose();
     throw error;
   }

@@ -27,8 +27,11 @@ import { BUNDLE_PROTOCOL, type BundleWorkerData, type CheckContext, type EntryOu
 export type { CheckContext, EntryOutcome, HashName } from '../workers/bundle-protocol';
 
 export interface BackgroundHasher {
-  /** Starts new hashes (the worker is used for one stream after another). */
-  begin(names: HashName[]): void;
+  /**
+   * Starts new hashes (the worker is used for one stream after another); a BLAKE2b-512
+   * begun on this thread goes on from its carried state (`resume`, by name's place).
+   */
+  begin(names: HashName[], resume?: (Uint8Array | null)[]): void;
   /** Copies the bytes (the caller may reuse its buffer at once). */
   update(bytes: Uint8Array): void;
   /** Resolves once no more than the allowed amount of data is waiting to be hashed. */
@@ -162,9 +165,9 @@ class WorkerHasher implements BackgroundHasher {
     if (this.failure) throw this.failure;
   }
 
-  begin(names: HashName[]): void {
+  begin(names: HashName[], resume?: (Uint8Array | null)[]): void {
     if (this.failure) throw this.failure;
-    this.worker.postMessage({ type: 'begin', names });
+    this.worker.postMessage({ type: 'begin', names, ...(resume ? { resume } : {}) } satisfies ToBundleWorker);
   }
 
   async hashEntries(bytes: Uint8Array, desc: Int32Array): Promise<Uint8Array> {

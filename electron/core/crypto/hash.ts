@@ -69,26 +69,79 @@ function streamHasher(name: string, update: (chunk: Uint8Array) => void, final: 
 /** Streaming BLAKE2b (minisign's prehash of a large file), the same as `blake2b` of the whole. */
 export function createBlake2b(outLength: number, key?: Uint8Array): StreamHasher {
   const native = nativeSodium();
-  if (native) {
-    const state = new Uint8Array(native.crypto_generichash_STATEBYTES);
-    native.crypto_generichash_init(state, key ? unshared(key) : null, outLength);
-    return streamHasher(
-      'BLAKE2b',
-      (chunk) => native.crypto_generichash_update(state, unshared(chunk)),
-      () => {
-        const out = new Uint8Array(outLength);
-        native.crypto_generichash_final(state, out);
-        state.fill(0);
-        return out;
-      },
-    );
-  }
+  if (native) return nativeBlake2b(native, outLength, key ? unshared(key) : null);
   const s = sodium();
   const state = s.crypto_generichash_init(key ?? null, outLength);
   return streamHasher(
     'BLAKE2b',
     (chunk) => s.crypto_generichash_update(state, chunk),
     () => s.crypto_generichash_final(state, outLength),
+  );
+}
+
+/** A streaming BLAKE2b that can be stopped and carried on from where it was, in another thread. */
+export interface MovableBlake2b extends StreamHasher {
+  /** The state so far (for `resumeBlake2b`); this hasher cannot be used after it. */
+  carry(): Uint8Array;
+}
+
+/**
+ * A streaming BLAKE2b whose state can move to another thread: libsodium's native build
+ * keeps it in memory the caller owns, a plain structure without pointers, which the same
+ * library in the other thread takes up as it is. Undefined without the native build (the
+ * WebAssembly one keeps it in its own memory).
+ */
+export function createMovableBlake2b(outLength: number): MovableBlake2b | undefined {
+  const native = nativeSodium();
+  if (!native) return undefined;
+  const state = new Uint8Array(native.crypto_generichash_STATEBYTES);
+  native.crypto_generichash_init(state, null, outLength);
+  let carried = false;
+  const hasher = nativeBlake2b(native, outLength, null, state);
+  return {
+    update(chunk) {
+      if (carried) throw new Error('BLAKE2b hasher used after carry()');
+      hasher.update(chunk);
+      return this;
+    },
+    digest() {
+      if (carried) throw new Error('BLAKE2b hasher used after carry()');
+      return hasher.digest();
+    },
+    carry() {
+      if (carried) throw new Error('BLAKE2b hasher carried twice');
+      carried = true;
+      const copy = state.slice();
+      state.fill(0);
+      return copy;
+    },
+  };
+}
+
+/** Takes up a BLAKE2b that `carry()` stopped (the same output length; native build only). */
+export function resumeBlake2b(outLength: number, state: Uint8Array): StreamHasher {
+  const native = nativeSodium();
+  if (!native) throw new Error('a carried BLAKE2b needs libsodium’s native build');
+  if (state.length !== native.crypto_generichash_STATEBYTES) throw new Error('not a BLAKE2b state');
+  return nativeBlake2b(native, outLength, null, new Uint8Array(state));
+}
+
+function nativeBlake2b(native: NonNullable<ReturnType<typeof nativeSodium>>, outLength: number, key: Uint8Array | null, given?: Uint8Array): StreamHasher {
+  let state = given;
+  if (!state) {
+    state = new Uint8Array(native.crypto_generichash_STATEBYTES);
+    native.crypto_generichash_init(state, key, outLength);
+  }
+  const own = state;
+  return streamHasher(
+    'BLAKE2b',
+    (chunk) => native.crypto_generichash_update(own, unshared(chunk)),
+    () => {
+      const out = new Uint8Array(outLength);
+      native.crypto_generichash_final(own, out);
+      own.fill(0);
+      return out;
+    },
   );
 }
 

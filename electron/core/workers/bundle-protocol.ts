@@ -11,7 +11,7 @@ export type HashName = 'blake2b-512' | 'sha256';
  * Said by the worker when it is ready: a worker built from other sources (a stale
  * dist/workers in a checkout) would not understand what it is sent, and is not used.
  */
-export const BUNDLE_PROTOCOL = 3;
+export const BUNDLE_PROTOCOL = 4;
 
 export interface BundleWorkerData {
   /** The build the starting thread uses: the worker uses the same one. */
@@ -39,7 +39,8 @@ export interface EntryOutcome {
 }
 
 export type ToBundleWorker =
-  | { type: 'begin'; names: HashName[] }
+  /** `resume`: for a BLAKE2b begun on the verifying thread, its carried state (crypto/hash.ts createMovableBlake2b). */
+  | { type: 'begin'; names: HashName[]; resume?: (Uint8Array | null)[] }
   | { type: 'update'; buffer: SharedArrayBuffer; length: number }
   | { type: 'finish' }
   | { type: 'entries'; id: number; bytes: Uint8Array; desc: Int32Array }

@@ -18,7 +18,7 @@ import { readEntryValue } from '../../../shared/bundle/framing';
 import { InclusionVerifier } from '../../../shared/bundle/inclusion';
 import { createEntryHasher, type EntryHasher } from '../crypto/entry-hasher';
 import { nativeSodium } from '../crypto/native-sodium';
-import { createBlake2b, createSha256, sha256, sha256Parts, type StreamHasher } from '../crypto/hash';
+import { createBlake2b, createSha256, resumeBlake2b, sha256, sha256Parts, type StreamHasher } from '../crypto/hash';
 import { loadSodium } from '../crypto/sodium';
 import { BUNDLE_PROTOCOL, type BundleWorkerData, type EntryOutcome, type FromBundleWorker, type HashName, type ToBundleWorker } from './bundle-protocol';
 
@@ -80,7 +80,10 @@ function serve(): void {
   let copy = new Uint8Array(0);
   const handle = (m: ToBundleWorker): void => {
     if (m.type === 'begin') {
-      streams = m.names.map((name) => ({ name, hasher: name === 'sha256' ? createSha256() : createBlake2b(64) }));
+      streams = m.names.map((name, i) => {
+        const carried = m.resume?.[i];
+        return { name, hasher: name === 'sha256' ? createSha256() : carried ? resumeBlake2b(64, carried) : createBlake2b(64) };
+      });
     } else if (m.type === 'update') {
       const started = performance.now();
       // Out of the shared block into one reused buffer: the native BLAKE2b refuses shared

@@ -1,0 +1,107 @@
+/**
+ * The first reading of a large bundle does not wait for its worker to start: this thread
+ * hashes B meanwhile and hands the BLAKE2b over, state and all, once the worker is ready
+ * (bundle/input.ts). Here the worker is made ready at a chosen point of the reading, and
+ * the digest must be the one the main thread alone computes, wherever the hand-over fell.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { toHex } from '../../shared/bytes';
+import { DEFAULT_LIMITS } from '../../shared/bundle/format';
+import type { BackgroundHasher } from '../../electron/core/crypto/hash-worker';
+import * as workers from '../../electron/core/crypto/hash-worker';
+import { loadSodium, sodium } from '../../electron/core/crypto/sodium';
+import { loadBundle } from '../../electron/core/bundle';
+import { tempDir } from '../helpers/tmp';
+import { craftBundle, craftRecord } from './craft';
+
+vi.mock('../../electron/core/crypto/hash-worker', async (original) => {
+  const actual = await original<typeof import('../../electron/core/crypto/hash-worker')>();
+  return { ...actual, startHashWorker: vi.fn(actual.startHashWorker) };
+});
+
+const dir = tempDir('tearline-handover-');
+let file: string;
+let size: number;
+
+beforeAll(async () => {
+  await loadSodium();
+  const kp = sodium().crypto_sign_keypair();
+  // Six records of ~0.9 MB: six pieces of the reading at least.
+  const log = Array.from({ length: 6 }, (_, i) =>
+    craftRecord({
+      id: `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+      kind: 'note',
+      caseId: '01900000-0000-7000-8000-00000000cafe',
+      author: kp.publicKey,
+      ts: '2025-03-12T09:00:00.000Z',
+      body: { caseId: '01900000-0000-7000-8000-00000000cafe', text: `note ${i} `.repeat(130_000), writtenBy: 'Officer H' },
+    }),
+  );
+  const crafted = craftBundle({ origin: 'tearline/handover', log, signer: { secretKey: kp.privateKey } });
+  file = path.join(dir, 'large.bundle');
+  writeFileSync(file, crafted.singleFile);
+  size = crafted.singleFile.length;
+});
+
+/** Loads the bundle with a worker that becomes ready once `readyAt` bytes have been read. */
+async function loadWithWorkerReadyAt(readyAt: number) {
+  const worker = (await vi.mocked(workers.startHashWorker).getMockImplementation()!())!;
+  const begin = vi.spyOn(worker, 'begin');
+  let release!: () => void;
+  const ready = new Promise<BackgroundHasher>((resolve) => (release = () => resolve(worker)));
+  vi.mocked(workers.startHashWorker).mockImplementationOnce(() => ready);
+  let released = false;
+  const loaded = await loadBundle(
+    { path: file },
+    {
+      limits: DEFAULT_LIMITS,
+      hashWorkerFrom: 0,
+      onProgress: (done) => {
+        if (!released && done >= readyAt) {
+          released = true;
+          release();
+        }
+      },
+    },
+  );
+  return { loaded, worker, begin };
+}
+
+describe('the first reading and its worker', () => {
+  it('hands the BLAKE2b over to the worker where it became ready, with the same digest', async () => {
+    const inline = await loadBundle({ path: file }, { limits: DEFAULT_LIMITS, hashWorkerFrom: Infinity });
+    expect(inline.hasher).toBeUndefined();
+    expect(size).toBeGreaterThan(5 * 1024 * 1024);
+    for (const readyAt of [1, 2 * 1024 * 1024, 4 * 1024 * 1024 + 1]) {
+      const { loaded, worker, begin } = await loadWithWorkerReadyAt(readyAt);
+      try {
+        expect(toHex(loaded.digest), `ready at ${readyAt}`).toBe(toHex(inline.digest));
+        expect(loaded.frame).toEqual(inline.frame);
+        expect(loaded.hasher).toBe(worker);
+        // Begun once, from the state this thread carried (native build), or from the start.
+        expect(begin).toHaveBeenCalledTimes(1);
+        const resume = begin.mock.calls[0]![1];
+        if (process.env.TEARLINE_SODIUM === 'wasm') expect(resume).toBeUndefined();
+        else expect(resume?.[0]).toBeInstanceOf(Uint8Array);
+      } finally {
+        loaded.hasher?.close();
+        loaded.sameReading?.dispose();
+      }
+    }
+  });
+
+  it('keeps a worker that was ready only after the reading for the second one, having hashed nothing', async () => {
+    const inline = await loadBundle({ path: file }, { limits: DEFAULT_LIMITS, hashWorkerFrom: Infinity });
+    const { loaded, worker, begin } = await loadWithWorkerReadyAt(size);
+    try {
+      expect(toHex(loaded.digest)).toBe(toHex(inline.digest));
+      expect(loaded.hasher).toBe(worker);
+      if (process.env.TEARLINE_SODIUM !== 'wasm') expect(begin).not.toHaveBeenCalled();
+    } finally {
+      loaded.hasher?.close();
+      loaded.sameReading?.dispose();
+    }
+  });
+});
