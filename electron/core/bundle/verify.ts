@@ -322,7 +322,7 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
     check: checkRaw,
     checked: (value: Uint8Array, index: number, outcome: EntryOutcome, leaf: Uint8Array): void => {
       const valid = outcome.kind === undefined || outcome.id === undefined ? undefined : { id: outcome.id, kind: outcome.kind, caseId: outcome.caseId ?? null, withheld: outcome.withheld ?? [] };
-      take(index, outcome.problems, valid, () => checkedEntryOf(readEntryValue(value), new Uint8Array(leaf), valid!.withheld));
+      take(index, outcome.problems ?? [], valid, () => checkedEntryOf(readEntryValue(value), new Uint8Array(leaf), valid!.withheld));
     },
   };
   const batches = useBackground ? new EntryBatches(background, sink, { size: head.checkpoint.size, root: head.checkpoint.root }, options.workerChecks) : undefined;

@@ -28,10 +28,12 @@ export interface CheckContext {
 
 /**
  * One entry checked by the worker: its problems (checkEntry's, in its order), and for an
- * entry that passed, what the verdict counts without parsing the entry again.
+ * entry that passed, what the verdict counts without parsing the entry again. Empty lists
+ * are left out: tens of thousands of these cross to the verifying thread, each copied
+ * property by property.
  */
 export interface EntryOutcome {
-  problems: Problem[];
+  problems?: Problem[];
   id?: string;
   kind?: string;
   caseId?: string | null;

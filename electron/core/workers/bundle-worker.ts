@@ -57,11 +57,10 @@ function checkBatch(
     const checked = checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size, inclusion: inclusion.verifier, previousIndex }, given);
     previousIndex = Math.max(previousIndex, raw.index);
     const entry = checked.entry;
-    outcomes.push(
-      entry
-        ? { problems: checked.problems, id: entry.header.id, kind: entry.header.kind, caseId: entry.header.caseId, withheld: entry.withheld }
-        : { problems: checked.problems },
-    );
+    const outcome: EntryOutcome = entry ? { id: entry.header.id, kind: entry.header.kind, caseId: entry.header.caseId } : {};
+    if (checked.problems.length > 0) outcome.problems = checked.problems;
+    if (entry && entry.withheld.length > 0) outcome.withheld = entry.withheld;
+    outcomes.push(outcome);
   }
   return { hashes, outcomes, hashMs: hashed - started, checkMs: performance.now() - hashed };
 }
