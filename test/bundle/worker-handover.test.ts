@@ -13,8 +13,10 @@ import type { BackgroundHasher } from '../../electron/core/crypto/hash-worker';
 import * as workers from '../../electron/core/crypto/hash-worker';
 import { loadSodium, sodium } from '../../electron/core/crypto/sodium';
 import { loadBundle } from '../../electron/core/bundle';
+import { secondPass } from '../../electron/core/bundle/input';
 import { tempDir } from '../helpers/tmp';
 import { craftBundle, craftRecord } from './craft';
+import { ageEncrypt, generateAgeIdentity } from '../../electron/core/formats/age';
 
 vi.mock('../../electron/core/crypto/hash-worker', async (original) => {
   const actual = await original<typeof import('../../electron/core/crypto/hash-worker')>();
@@ -24,6 +26,8 @@ vi.mock('../../electron/core/crypto/hash-worker', async (original) => {
 const dir = tempDir('tearline-handover-');
 let file: string;
 let size: number;
+let sealed: string;
+let identity: string;
 
 beforeAll(async () => {
   await loadSodium();
@@ -43,10 +47,14 @@ beforeAll(async () => {
   file = path.join(dir, 'large.bundle');
   writeFileSync(file, crafted.singleFile);
   size = crafted.singleFile.length;
+  const age = generateAgeIdentity();
+  identity = age.identity;
+  sealed = path.join(dir, 'large.age');
+  writeFileSync(sealed, ageEncrypt(crafted.singleFile, [age.recipient]));
 });
 
 /** Loads the bundle with a worker that becomes ready once `readyAt` bytes have been read. */
-async function loadWithWorkerReadyAt(readyAt: number) {
+async function loadWithWorkerReadyAt(readyAt: number, at = file) {
   const worker = (await vi.mocked(workers.startHashWorker).getMockImplementation()!())!;
   const begin = vi.spyOn(worker, 'begin');
   let release!: () => void;
@@ -54,10 +62,11 @@ async function loadWithWorkerReadyAt(readyAt: number) {
   vi.mocked(workers.startHashWorker).mockImplementationOnce(() => ready);
   let released = false;
   const loaded = await loadBundle(
-    { path: file },
+    { path: at },
     {
       limits: DEFAULT_LIMITS,
       hashWorkerFrom: 0,
+      identities: [identity],
       onProgress: (done) => {
         if (!released && done >= readyAt) {
           released = true;
@@ -82,6 +91,8 @@ describe('the first reading and its worker', () => {
         expect(loaded.hasher).toBe(worker);
         // Begun once, from the state this thread carried (native build), or from the start.
         expect(begin).toHaveBeenCalledTimes(1);
+        // A plain bundle's reading check stays on this thread (the worker is the busier one).
+        expect(begin.mock.calls[0]![0]).toEqual(['blake2b-512']);
         const resume = begin.mock.calls[0]![1];
         if (process.env.TEARLINE_SODIUM === 'wasm') expect(resume).toBeUndefined();
         else expect(resume?.[0]).toBeInstanceOf(Uint8Array);
@@ -89,6 +100,30 @@ describe('the first reading and its worker', () => {
         loaded.hasher?.close();
         loaded.sameReading?.dispose();
       }
+    }
+  });
+
+  it('hands an encrypted bundle’s reading check over too, and a second reading then matches the first', async () => {
+    const inline = await loadBundle({ path: sealed }, { limits: DEFAULT_LIMITS, hashWorkerFrom: Infinity, identities: [identity] });
+    inline.sameReading?.dispose();
+    const { loaded, begin } = await loadWithWorkerReadyAt(1, sealed);
+    try {
+      expect(toHex(loaded.digest)).toBe(toHex(inline.digest));
+      expect(begin).toHaveBeenCalledTimes(1);
+      const [names, resume] = begin.mock.calls[0]!;
+      if (process.env.TEARLINE_SODIUM === 'wasm') {
+        expect(names).toEqual(['blake2b-512']);
+      } else {
+        expect(names).toEqual(['blake2b-512', 'poly1305']);
+        expect(resume).toHaveLength(2);
+      }
+      // The second reading, as verification makes it: the same bytes give the first's tag.
+      const reading = loaded.sameReading!.reading();
+      await secondPass(loaded, DEFAULT_LIMITS, { signed: (bytes) => reading.update(bytes) }, {});
+      expect(loaded.sameReading!.sameAsFirst(reading.end())).toBe(true);
+    } finally {
+      loaded.hasher?.close();
+      loaded.sameReading?.dispose();
     }
   });
 

@@ -56,6 +56,37 @@ describe.each(['native', 'wasm'] as const)('a second reading, on the %s build', 
     expect(() => one.reading()).toThrow(/disposed/);
   });
 
+  it('goes on in another thread from a carried state, to the same tag (native build only)', async () => {
+    const { SameReading, resumeReading } = await build(mode);
+    const bytes = Uint8Array.from({ length: 4099 }, (_, i) => (i * 31) & 255);
+    const check = new SameReading();
+    check.firstRead(read(check.reading(), bytes, []));
+    for (const cut of [0, 1, 15, 16, 17, 4098, 4099]) {
+      const reading = check.reading();
+      if (mode === 'wasm') {
+        // The WebAssembly build keeps its state in its own memory: nothing to carry.
+        expect(reading.carry).toBeUndefined();
+        reading.end();
+        continue;
+      }
+      reading.update(bytes.subarray(0, cut));
+      const state = reading.carry!();
+      expect(() => reading.update(bytes)).toThrow(/after its end/);
+      const carried = state.slice();
+      const resumed = resumeReading(state);
+      // The state handed over is wiped where it was given.
+      expect(state.every((b) => b === 0)).toBe(true);
+      resumed.update(bytes.subarray(cut));
+      expect(check.sameAsFirst(resumed.end()), `cut at ${cut}`).toBe(true);
+      expect(() => resumed.end()).toThrow(/after its end/);
+      const changed = resumeReading(carried);
+      changed.update(Uint8Array.of(...bytes.subarray(cut), 0));
+      expect(check.sameAsFirst(changed.end())).toBe(false);
+    }
+    if (mode === 'native') expect(() => resumeReading(new Uint8Array(3))).toThrow(/not a Poly1305 state/);
+    check.dispose();
+  });
+
   it('ends, on disposal, a reading that a failure left unfinished (its state holds the key)', async () => {
     const { SameReading } = await build(mode);
     const check = new SameReading();

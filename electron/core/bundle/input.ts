@@ -284,9 +284,11 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
     }
     let here: StreamHasher | undefined = background ? undefined : (movable ?? createBlake2b(BLAKE2B_512));
     const reading = sameReading?.reading();
+    // Set when the reading's tag goes on in the worker too (an encrypted bundle, see below).
+    let readingMoved = false;
     const parser = new FrameParser(limits, {
       signed: (bytes) => {
-        reading?.update(bytes);
+        if (!readingMoved) reading?.update(bytes);
         if (background) background.update(bytes);
         else here!.update(bytes);
       },
@@ -301,17 +303,21 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
       parser.push(chunk);
       if (movable && hasArrived && arrived) {
         background = arrived;
-        background.begin(['blake2b-512'], [movable.carry()]);
+        // Decrypting keeps this thread the busier one: an encrypted bundle's reading tag
+        // goes on in the worker as well (a plain one's stays, the worker being the busier).
+        readingMoved = encrypted && reading?.carry !== undefined;
+        background.begin(readingMoved ? ['blake2b-512', 'poly1305'] : ['blake2b-512'], readingMoved ? [movable.carry(), reading!.carry!()] : [movable.carry()]);
         here = undefined;
         movable = undefined;
       }
       await background?.settle();
     }
     const summary = parser.finish();
-    const digest = background ? (await background.finish())[0]! : here!.digest();
+    const digests = background ? await background.finish() : [here!.digest()];
+    const digest = digests[0]!;
     // A worker that became ready only after the first pass still serves the second.
     background ??= await starting;
-    if (reading) sameReading!.firstRead(reading.end());
+    if (reading) sameReading!.firstRead(readingMoved ? digests[1]! : reading.end());
     return finishLoad(source, limits, { sniffed, encrypted, inputBytes, head: head!, summary, digest, signatureRecord, inMemory, sameReading, pass, background });
   } catch (error) {
     background?.close();

@@ -24,6 +24,40 @@ export interface Reading {
   update(bytes: Uint8Array): void;
   /** The reading's tag; the reading cannot be used after it. */
   end(): Uint8Array;
+  /**
+   * With libsodium's native build: the reading's state so far, to go on in another thread
+   * of this process (`resumeReading`), which then gives the tag; the reading here is ended
+   * and its state wiped. The state holds the key, so it goes only to this process's own
+   * bundle worker, which wipes it with its tag.
+   */
+  carry?(): Uint8Array;
+}
+
+/**
+ * A reading carried here from another thread (`Reading.carry`), native build only: it
+ * goes on from that state, and its end gives the tag and wipes the state.
+ */
+export function resumeReading(carried: Uint8Array): Reading {
+  const native = nativeSodium();
+  if (!native) throw new Error('a carried reading needs libsodium’s native build');
+  if (carried.length !== native.crypto_onetimeauth_STATEBYTES) throw new Error('not a Poly1305 state');
+  const state = new Uint8Array(carried);
+  carried.fill(0);
+  let ended = false;
+  return {
+    update: (bytes) => {
+      if (ended) throw new Error('a reading was used after its end');
+      native.crypto_onetimeauth_update(state, unshared(bytes));
+    },
+    end: () => {
+      if (ended) throw new Error('a reading was used after its end');
+      ended = true;
+      const tag = new Uint8Array(TAG_BYTES);
+      native.crypto_onetimeauth_final(state, tag);
+      state.fill(0);
+      return tag;
+    },
+  };
 }
 
 export class SameReading {
@@ -60,6 +94,14 @@ export class SameReading {
           native.crypto_onetimeauth_final(state, tag);
           state.fill(0);
           return tag;
+        },
+        carry: () => {
+          live();
+          ended = true;
+          this.open.delete(reading);
+          const copy = state.slice();
+          state.fill(0);
+          return copy;
         },
       };
     } else {

@@ -5,7 +5,8 @@
 import type { Problem } from '../../../shared/bundle/verdict';
 import type { SodiumBackend } from '../crypto/native-sodium';
 
-export type HashName = 'blake2b-512' | 'sha256';
+/** 'poly1305' is a reading's tag (crypto/same-reading.ts), only ever resumed from a carried state. */
+export type HashName = 'blake2b-512' | 'sha256' | 'poly1305';
 
 /**
  * Said by the worker when it is ready: a worker built from other sources (a stale
@@ -41,7 +42,10 @@ export interface EntryOutcome {
 }
 
 export type ToBundleWorker =
-  /** `resume`: for a BLAKE2b begun on the verifying thread, its carried state (crypto/hash.ts createMovableBlake2b). */
+  /**
+   * `resume`: for a hash begun on the verifying thread, its carried state (a BLAKE2b from
+   * crypto/hash.ts createMovableBlake2b, a reading from crypto/same-reading.ts).
+   */
   | { type: 'begin'; names: HashName[]; resume?: (Uint8Array | null)[] }
   | { type: 'update'; buffer: SharedArrayBuffer; length: number }
   | { type: 'finish' }

@@ -6,8 +6,10 @@
  * (bundle/entry-batches.ts decides which).
  *
  * It checks with the very code the verifying thread uses (shared/bundle/entry-check.ts),
- * so the build bundles it (dist/workers/bundle-worker.cjs). It holds no key: a bundle's
- * bytes are all it is given, the entries only after their signature has been verified.
+ * so the build bundles it (dist/workers/bundle-worker.cjs). It holds no key of the vault's:
+ * a bundle's bytes are all it is given, the entries only after their signature has been
+ * verified; and, for an encrypted bundle's first reading, the state of its reading check
+ * (crypto/same-reading.ts: a one-time key of this process), which it wipes with the tag.
  * With libsodium's native build it says it is ready before its WebAssembly build has
  * loaded (see serve()), which a later failure to load then ends with 'failed'.
  */
@@ -20,6 +22,7 @@ import { createEntryHasher, type EntryHasher } from '../crypto/entry-hasher';
 import { nativeSodium } from '../crypto/native-sodium';
 import { createBlake2b, createSha256, resumeBlake2b, sha256, sha256Parts, type StreamHasher } from '../crypto/hash';
 import { loadSodium } from '../crypto/sodium';
+import { resumeReading } from '../crypto/same-reading';
 import { BUNDLE_PROTOCOL, type BundleWorkerData, type EntryOutcome, type FromBundleWorker, type HashName, type ToBundleWorker } from './bundle-protocol';
 
 const port = parentPort!;
@@ -75,12 +78,17 @@ function checkBatch(
 function serve(): void {
   let hashEntries: EntryHasher | undefined;
   const waiting: ToBundleWorker[] = [];
-  let streams: { name: HashName; hasher: StreamHasher }[] = [];
+  let streams: { name: HashName; hasher: Pick<StreamHasher, 'digest'> & { update(bytes: Uint8Array): unknown } }[] = [];
   let copy = new Uint8Array(0);
   const handle = (m: ToBundleWorker): void => {
     if (m.type === 'begin') {
       streams = m.names.map((name, i) => {
         const carried = m.resume?.[i];
+        if (name === 'poly1305') {
+          if (!carried) throw new Error('a reading’s tag is only ever carried here');
+          const reading = resumeReading(carried);
+          return { name, hasher: { update: (bytes: Uint8Array) => (reading.update(bytes), undefined), digest: () => reading.end() } };
+        }
         return { name, hasher: name === 'sha256' ? createSha256() : carried ? resumeBlake2b(64, carried) : createBlake2b(64) };
       });
     } else if (m.type === 'update') {
