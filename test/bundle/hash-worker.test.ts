@@ -81,15 +81,21 @@ describe('the hashing worker', () => {
         here.update(data.subarray(0, cut));
         const state = here.carry();
         expect(() => here.update(data)).toThrow(/after carry/);
+        const kept = state.slice();
         worker!.begin(['blake2b-512'], [state]);
+        // Moved to the worker, not copied: nothing of it is left here.
+        expect(state.length).toBe(0);
         worker!.update(data.subarray(cut));
         await worker!.settle();
         const [blake] = await worker!.finish();
         expect(toHex(blake!), `cut at ${cut}`).toBe(toHex(minisignPrehash(data)));
         // And on this thread, from the same state.
-        expect(toHex(resumeBlake2b(64, state).update(data.subarray(cut)).digest())).toBe(toHex(minisignPrehash(data)));
+        expect(toHex(resumeBlake2b(64, kept).update(data.subarray(cut)).digest())).toBe(toHex(minisignPrehash(data)));
       }
       expect(() => resumeBlake2b(64, new Uint8Array(10))).toThrow(/not a BLAKE2b state/);
+      const ended = createMovableBlake2b(64)!;
+      ended.digest();
+      expect(() => ended.carry()).toThrow(/after its end/);
     } finally {
       worker!.close();
     }

@@ -67,7 +67,10 @@ export interface LoadedBundle {
 export const BACKGROUND_HASH_MIN_BYTES = 48 * 1024 * 1024;
 
 export interface HashWorkerOption {
-  /** A bundle of at least this many bytes is hashed on a worker thread (default BACKGROUND_HASH_MIN_BYTES). */
+  /**
+   * A bundle of at least this many bytes is hashed on a worker thread (default
+   * BACKGROUND_HASH_MIN_BYTES), from where this one had got to when the worker was ready.
+   */
   hashWorkerFrom?: number;
   /**
    * The share of entry batches checked on that worker, from 0 to 1; by default it follows

@@ -2,9 +2,9 @@
  * A second thread for a large bundle's verification (workers/bundle-worker.ts), with
  * libsodium loaded there.
  *
- * Checking a bundle of 100k entries hashes its 185 MB with BLAKE2b twice (the digest the
- * signature signs, then the same digest again over the second reading, see
- * bundle/input.ts), an import also takes its SHA-256, and every entry's leaf and field
+ * Checking a bundle of 100k entries hashes its 185 MB with BLAKE2b once (the digest the
+ * signature signs; begun on the verifying thread while this one starts, and handed over,
+ * see bundle/input.ts), an import also takes its SHA-256, and every entry's leaf and field
  * commitments are SHA-256 over some 1.3 KB. Here those hashes run beside the reading and the
  * entry checks; and a share of the batches of entries is checked here, so that both threads
  * have the same work (bundle/entry-batches.ts). The hashes are libsodium's own, and the
@@ -28,8 +28,11 @@ export type { CheckContext, EntryOutcome, HashName } from '../workers/bundle-pro
 
 export interface BackgroundHasher {
   /**
-   * Starts new hashes (the worker is used for one stream after another); a BLAKE2b-512
-   * begun on this thread goes on from its carried state (`resume`, by name's place).
+   * Starts new hashes (the worker is used for one stream after another). A hash begun on
+   * this thread goes on there from its carried state (`resume`, by name's place): a
+   * BLAKE2b-512 (crypto/hash.ts), or a reading's Poly1305 ('poly1305', crypto/same-reading.ts,
+   * whose digest is the reading's tag). The states are moved, not copied: this thread's
+   * arrays are left empty, and wiped if they cannot be sent.
    */
   begin(names: HashName[], resume?: (Uint8Array | null)[]): void;
   /** Copies the bytes (the caller may reuse its buffer at once). */
@@ -166,8 +169,15 @@ class WorkerHasher implements BackgroundHasher {
   }
 
   begin(names: HashName[], resume?: (Uint8Array | null)[]): void {
-    if (this.failure) throw this.failure;
-    this.worker.postMessage({ type: 'begin', names, ...(resume ? { resume } : {}) } satisfies ToBundleWorker);
+    const states = (resume ?? []).filter((state): state is Uint8Array => state !== null);
+    try {
+      if (this.failure) throw this.failure;
+      // Transferred, so that no copy of a state (a reading's holds its key) stays here.
+      this.worker.postMessage({ type: 'begin', names, ...(resume ? { resume } : {}) } satisfies ToBundleWorker, states.map((state) => state.buffer as ArrayBuffer));
+    } catch (error) {
+      for (const state of states) state.fill(0);
+      throw error;
+    }
   }
 
   async hashEntries(bytes: Uint8Array, desc: Int32Array): Promise<Uint8Array> {

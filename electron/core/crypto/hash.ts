@@ -97,6 +97,7 @@ export function createMovableBlake2b(outLength: number): MovableBlake2b | undefi
   const state = new Uint8Array(native.crypto_generichash_STATEBYTES);
   native.crypto_generichash_init(state, null, outLength);
   let carried = false;
+  let digested = false;
   const hasher = nativeBlake2b(native, outLength, null, state);
   return {
     update(chunk) {
@@ -106,10 +107,11 @@ export function createMovableBlake2b(outLength: number): MovableBlake2b | undefi
     },
     digest() {
       if (carried) throw new Error('BLAKE2b hasher used after carry()');
+      digested = true;
       return hasher.digest();
     },
     carry() {
-      if (carried) throw new Error('BLAKE2b hasher carried twice');
+      if (carried || digested) throw new Error('BLAKE2b hasher carried after its end');
       carried = true;
       const copy = state.slice();
       state.fill(0);

@@ -10,7 +10,9 @@
  * agree with probability at most 8L / 2^106 (about 10^-24 for a 256 MiB bundle), and
  * nothing about the key is ever shown. Hashing the second reading again with BLAKE2b gave
  * the same assurance at nearly four times the cost (~0.18 s of a 185 MB bundle's check,
- * on the thread that bounds it); Poly1305 on this thread costs ~0.05 s.
+ * on the thread that bounds it); Poly1305 costs ~0.05 s. An encrypted bundle's first reading
+ * is finished on the bundle worker (`carry`, `resumeReading`), as decrypting keeps this
+ * thread the busier one.
  */
 import { TearlineError } from '../../../shared/errors';
 import { nativeSodium, unshared } from './native-sodium';
