@@ -267,7 +267,8 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
   // thread takes some 60 ms to start: meanwhile this one reads and hashes, and hands the
   // BLAKE2b over, state and all, once the worker is ready. (Only with libsodium's native
   // build, whose state can move; with the WebAssembly build this one waits for the worker.)
-  const starting = inputBytes >= (options.hashWorkerFrom ?? BACKGROUND_HASH_MIN_BYTES) ? startHashWorker() : undefined;
+  // (A worker that cannot start is no worker, never a failure of the reading.)
+  const starting = inputBytes >= (options.hashWorkerFrom ?? BACKGROUND_HASH_MIN_BYTES) ? startHashWorker().catch(() => undefined) : undefined;
   let arrived: BackgroundHasher | undefined;
   let hasArrived = false;
   void starting?.then((worker) => {
