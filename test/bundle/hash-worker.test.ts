@@ -93,6 +93,22 @@ describe('the hashing worker', () => {
         expect(toHex(resumeBlake2b(64, kept).update(data.subarray(cut)).digest())).toBe(toHex(minisignPrehash(data)));
       }
       expect(() => resumeBlake2b(64, new Uint8Array(10))).toThrow(/not a BLAKE2b state/);
+      // A state inside a larger buffer goes as a copy of its own, and is wiped here; the rest
+      // of that buffer is left as it was.
+      const here = createMovableBlake2b(64)!;
+      here.update(data.subarray(0, 1000));
+      const alone = here.carry();
+      const larger = new Uint8Array(alone.length + 64).fill(7);
+      larger.set(alone, 32);
+      const inside = larger.subarray(32, 32 + alone.length);
+      worker!.begin(['blake2b-512'], [inside]);
+      expect(larger.length).toBe(alone.length + 64);
+      expect(inside.length).toBe(alone.length);
+      expect(inside.every((b) => b === 0)).toBe(true);
+      expect(larger.subarray(0, 32).every((b) => b === 7)).toBe(true);
+      worker!.update(data.subarray(1000));
+      await worker!.settle();
+      expect(toHex((await worker!.finish())[0]!)).toBe(toHex(minisignPrehash(data)));
       const ended = createMovableBlake2b(64)!;
       ended.digest();
       expect(() => ended.carry()).toThrow(/after its end/);

@@ -169,14 +169,22 @@ class WorkerHasher implements BackgroundHasher {
   }
 
   begin(names: HashName[], resume?: (Uint8Array | null)[]): void {
-    const states = (resume ?? []).filter((state): state is Uint8Array => state !== null);
+    // Transferred, so that no copy of a state (a reading's holds its key) stays here. A
+    // transfer takes the whole buffer: a state that is part of a larger one goes as a copy
+    // of its own, and is wiped here.
+    const given = resume ?? [];
+    const sent = given.map((state) => (state === null || (state.byteOffset === 0 && state.byteLength === state.buffer.byteLength) ? state : state.slice()));
+    const states = sent.filter((state): state is Uint8Array => state !== null);
     try {
       if (this.failure) throw this.failure;
-      // Transferred, so that no copy of a state (a reading's holds its key) stays here.
-      this.worker.postMessage({ type: 'begin', names, ...(resume ? { resume } : {}) } satisfies ToBundleWorker, states.map((state) => state.buffer as ArrayBuffer));
+      this.worker.postMessage({ type: 'begin', names, ...(resume ? { resume: sent } : {}) } satisfies ToBundleWorker, states.map((state) => state.buffer as ArrayBuffer));
     } catch (error) {
       for (const state of states) state.fill(0);
       throw error;
+    } finally {
+      given.forEach((state, i) => {
+        if (state !== null && state !== sent[i]) state.fill(0);
+      });
     }
   }
 
