@@ -115,6 +115,11 @@ function headerFailure(index: number, value: unknown): { problems: Problem[] } |
   return failure(index, 'E_INVALID_ENTRY', `header.${issue.path.join('.')}: ${issue.message}`);
 }
 
+/** A later step's failure, unless the header the quick check let through (`plain`) is refused by the schema. */
+function unlessBadHeader(plain: boolean, index: number, header: unknown, then: { problems: Problem[] }): { problems: Problem[] } {
+  return plain ? (headerFailure(index, header) ?? then) : then;
+}
+
 /** An entry's leaf and field commitments, computed elsewhere (another thread) over the same bytes. */
 export interface EntryHashes {
   leaf: Uint8Array;
@@ -148,25 +153,24 @@ export function checkEntry(raw: RawEntry, ctx: EntryCheckContext, hashes?: Entry
     const invalid = headerFailure(raw.index, parsedHeader.value);
     if (invalid) return invalid;
   }
-  const unlessBadHeader = (then: { problems: Problem[] }): { problems: Problem[] } => (plain ? (headerFailure(raw.index, parsedHeader.value) ?? then) : then);
   // The parsed object itself (validated, and in canonical key order) rather than zod's
   // copy in schema order: it is written again as canonical JSON when it is stored.
   const header = parsedHeader.value as EntryHeader;
-  if (!isEntryKind(header.kind)) return unlessBadHeader(failure(raw.index, 'E_INVALID_ENTRY', `unknown entry kind "${header.kind}"`));
+  if (!isEntryKind(header.kind)) return unlessBadHeader(plain, raw.index, header, failure(raw.index, 'E_INVALID_ENTRY', `unknown entry kind "${header.kind}"`));
 
   let previousName = '';
   for (const f of raw.fields) {
-    if (f.name <= previousName) return unlessBadHeader(failure(raw.index, 'E_MALFORMED', `field ${f.name} is out of order or repeated`));
+    if (f.name <= previousName) return unlessBadHeader(plain, raw.index, header, failure(raw.index, 'E_MALFORMED', `field ${f.name} is out of order or repeated`));
     previousName = f.name;
     if (!Object.prototype.hasOwnProperty.call(header.fields, f.name)) {
-      return unlessBadHeader(failure(raw.index, 'E_MALFORMED', `field ${f.name} is not committed in the header`));
+      return unlessBadHeader(plain, raw.index, header, failure(raw.index, 'E_MALFORMED', `field ${f.name} is not committed in the header`));
     }
   }
   for (let i = 0; i < raw.fields.length; i++) {
     const f = raw.fields[i]!;
     const commitment = hashes?.commitments[i] ?? fieldCommitment(parts, f.name, f.salt, f.value);
     if (!isHexOf(commitment, header.fields[f.name])) {
-      return unlessBadHeader(failure(raw.index, 'E_BAD_PROOF', `field ${f.name} does not match its commitment`, `entry ${raw.index}.${f.name}`));
+      return unlessBadHeader(plain, raw.index, header, failure(raw.index, 'E_BAD_PROOF', `field ${f.name} does not match its commitment`, `entry ${raw.index}.${f.name}`));
     }
   }
   // The fields committed and not disclosed, sorted. Both lists are in canonical order (the

@@ -20,6 +20,7 @@ import { AgeDecryptor, ageDearmor, type AgeIdentityInput } from '../formats/age'
 import { startHashWorker, type BackgroundHasher } from '../crypto/hash-worker';
 import { createBlake2b, createMovableBlake2b, type StreamHasher } from '../crypto/hash';
 import { SameReading } from '../crypto/same-reading';
+import { PREHASH_BYTES } from '../formats/minisign';
 import { CHUNK_BYTES, checkAbort, tick, type BundlePhase, type RunOptions } from './progress';
 
 export interface BundleSource {
@@ -86,9 +87,6 @@ export interface LoadOptions extends RunOptions, HashWorkerOption {
   /** Age identities to decrypt with; without any, an encrypted bundle is E_NOT_FOR_US. */
   identities?: AgeIdentityInput[];
 }
-
-/** BLAKE2b-512: what the signature signs is this digest of B (minisign's prehash). */
-const BLAKE2B_512 = 64;
 
 const AGE_PREFIX = utf8('age-encryption.org/');
 const AGE_ARMOR_PREFIX = utf8('-----BEGIN AGE ENCRYPTED FILE-----');
@@ -283,12 +281,12 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
   // A pass that reads the file again is shown to read the same bytes (crypto/same-reading.ts).
   const sameReading = inMemory ? undefined : new SameReading();
   try {
-    let movable = starting ? createMovableBlake2b(BLAKE2B_512) : undefined;
+    let movable = starting ? createMovableBlake2b(PREHASH_BYTES) : undefined;
     if (starting && !movable) {
       background = await starting;
       background?.begin(['blake2b-512']);
     }
-    let here: StreamHasher | undefined = background ? undefined : (movable ?? createBlake2b(BLAKE2B_512));
+    let here: StreamHasher | undefined = background ? undefined : (movable ?? createBlake2b(PREHASH_BYTES));
     const reading = sameReading?.reading();
     // Set when the reading's tag goes on in the worker too (an encrypted bundle, see below).
     let readingMoved = false;

@@ -7,7 +7,7 @@
  */
 import { sodium } from './sodium';
 import { sha256Parts as sha256PartsOf } from './bulk-seal';
-import { nativeFor, nativeSodium, unshared } from './native-sodium';
+import { nativeFor, nativeSodium, unshared, type NativeSodium } from './native-sodium';
 
 /**
  * SHA-256. Native: libsodium reads `data` where it is. WebAssembly (a Merkle node's 65
@@ -128,7 +128,7 @@ export function resumeBlake2b(outLength: number, state: Uint8Array): StreamHashe
   return nativeBlake2b(native, outLength, null, new Uint8Array(state));
 }
 
-function nativeBlake2b(native: NonNullable<ReturnType<typeof nativeSodium>>, outLength: number, key: Uint8Array | null, given?: Uint8Array): StreamHasher {
+function nativeBlake2b(native: NativeSodium, outLength: number, key: Uint8Array | null, given?: Uint8Array): StreamHasher {
   let state = given;
   if (!state) {
     state = new Uint8Array(native.crypto_generichash_STATEBYTES);

@@ -15,7 +15,7 @@
  * thread the busier one.
  */
 import { TearlineError } from '../../../shared/errors';
-import { nativeSodium, unshared } from './native-sodium';
+import { nativeSodium, unshared, type NativeSodium } from './native-sodium';
 import { randomBytes } from './random';
 import { sodium } from './sodium';
 
@@ -33,6 +33,14 @@ export interface Reading {
    * bundle worker, which wipes it with its tag.
    */
   carry?(): Uint8Array;
+}
+
+/** A native reading's tag; its state (which holds the key) is wiped. */
+function finalTag(native: NativeSodium, state: Uint8Array): Uint8Array {
+  const tag = new Uint8Array(TAG_BYTES);
+  native.crypto_onetimeauth_final(state, tag);
+  state.fill(0);
+  return tag;
 }
 
 /**
@@ -54,10 +62,7 @@ export function resumeReading(carried: Uint8Array): Reading {
     end: () => {
       if (ended) throw new Error('a reading was used after its end');
       ended = true;
-      const tag = new Uint8Array(TAG_BYTES);
-      native.crypto_onetimeauth_final(state, tag);
-      state.fill(0);
-      return tag;
+      return finalTag(native, state);
     },
   };
 }
@@ -92,10 +97,7 @@ export class SameReading {
           live();
           ended = true;
           this.open.delete(reading);
-          const tag = new Uint8Array(TAG_BYTES);
-          native.crypto_onetimeauth_final(state, tag);
-          state.fill(0);
-          return tag;
+          return finalTag(native, state);
         },
         carry: () => {
           live();

@@ -35,7 +35,8 @@ export const MINISIGN_TRUSTED_COMMENT_MAX_BYTES = 8000;
 const ALG_PUBLIC_KEY = 'Ed';
 const ALG_PREHASHED = 'ED';
 const ALG_LEGACY = 'Ed';
-const PREHASH_BYTES = 64;
+/** What an `ED` signature signs: BLAKE2b-512 of the message. */
+export const PREHASH_BYTES = 64;
 const SIG_BYTES = 64;
 const PK_BYTES = 32;
 
