@@ -95,6 +95,31 @@ describe('locking', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Tearline' })).toBeTruthy();
     expect(api.calls.map((c) => c.name)).toContain('lockVault');
   });
+
+  it('saves a draft typed just before Lock before the keys go', async () => {
+    window.location.hash = '#/cases/new';
+    const saved: unknown[] = [];
+    const api = installFakeApi({
+      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
+      listCases: () => ({ total: 0, items: [] }),
+      listDrafts: () => [],
+      saveDraft: (req) => {
+        saved.push(req.data);
+        return { savedAt: '2025-03-10T10:05:00.000Z' };
+      },
+      lockVault: () => null,
+    });
+    renderApp();
+    const field = await screen.findByLabelText('Summary');
+    fireEvent.change(field, { target: { value: 'Typed a moment before locking' } });
+    // At once, well inside the draft's 800 ms delay.
+    fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Tearline' })).toBeTruthy();
+    const names = api.calls.map((c) => c.name);
+    expect(names.indexOf('saveDraft')).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('saveDraft')).toBeLessThan(names.indexOf('lockVault'));
+    expect((saved[0] as { values: { summary?: string } }).values.summary).toBe('Typed a moment before locking');
+  });
 });
 
 describe('creating a vault', () => {

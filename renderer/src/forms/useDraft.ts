@@ -7,6 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call } from '../api/client';
 import { keys } from '../api/queries';
+import { trackDraft } from './pending-drafts';
 
 export interface DraftState<V> {
   /** When the restored draft had been saved, if one was restored. */
@@ -67,6 +68,16 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
       setSaveError(error instanceof Error ? error.message : String(error));
     }
   }, [key]);
+
+  // Locking by hand saves first what waits for its delay (pending-drafts.ts).
+  useEffect(() => {
+    if (!key) return;
+    return trackDraft(async () => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      await flush();
+    });
+  }, [key, flush]);
 
   // A pending save is written when the form goes away (closing the screen is not losing it).
   useEffect(

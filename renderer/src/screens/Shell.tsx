@@ -19,6 +19,7 @@ import { Import } from './Import';
 import { Keys } from './Keys';
 import { Reports } from './Reports';
 import { Settings } from './Settings';
+import { savePendingDrafts } from '../forms/pending-drafts';
 
 const NAV: { route: Route; label: string; match: Route['name'][] }[] = [
   { route: { name: 'cases' }, label: 'Cases', match: ['cases', 'case', 'case-step'] },
@@ -57,6 +58,8 @@ export function Shell({ vault }: { vault: VaultInfo | null }) {
     setLocking(true);
     setLockError(null);
     try {
+      // The keys go with the lock: a draft's last change is written before, or not at all.
+      await savePendingDrafts();
       await call('lockVault');
       // The `locked` event does the rest; this covers a shell that sends none.
       client.removeQueries({ predicate: (q) => !['vault-status', 'app-info', 'settings'].includes(String(q.queryKey[0])) });

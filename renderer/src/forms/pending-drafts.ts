@@ -1,0 +1,22 @@
+/**
+ * The drafts on screen, each with a way to write its latest change at once (useDraft waits
+ * 800 ms after a keystroke before saving). Locking by hand writes them first: once the
+ * vault is locked its keys are gone and a draft can no longer be saved, so the officer's
+ * last moment of typing before pressing Lock would be lost.
+ */
+type SaveNow = () => Promise<void>;
+
+const onScreen = new Set<SaveNow>();
+
+/** Adds a draft's saver; returns the function that removes it. */
+export function trackDraft(saveNow: SaveNow): () => void {
+  onScreen.add(saveNow);
+  return () => {
+    onScreen.delete(saveNow);
+  };
+}
+
+/** Writes every draft's change still waiting for its delay; a draft that fails shows its own error. */
+export async function savePendingDrafts(): Promise<void> {
+  await Promise.all([...onScreen].map((saveNow) => saveNow().catch(() => undefined)));
+}
