@@ -96,10 +96,17 @@ export function hasBundleMagic(bytes: Uint8Array): boolean {
 export interface FrameHandlers {
   /** Bytes of B (the signed payload), in order: each chunk's share of them once it has been framed. */
   signed?(bytes: Uint8Array): void;
-  head?(value: Uint8Array, start: number): void;
-  /** One ENTRY value, already checked for its inner framing. */
-  entry?(value: Uint8Array, start: number): void;
+  /** HEAD's value; `true` cuts B after it (see `cut`). */
+  head?(value: Uint8Array, start: number): boolean | void;
+  /** One ENTRY value, already checked for its inner framing; `true` cuts B after it (see `cut`). */
+  entry?(value: Uint8Array, start: number): boolean | void;
   signature?(value: Uint8Array, start: number): void;
+  /**
+   * Called where a handler asked for a cut, at the end of that record (`offset` in B), once
+   * `signed` has been given every byte before it and none after: a reading can then be
+   * authenticated in segments (bundle/segments.ts).
+   */
+  cut?(offset: number): void;
 }
 
 export interface FrameSummary {
@@ -129,6 +136,7 @@ export class FrameParser {
   private recordStart = 0;
   private entryCount = 0;
   private payloadEnd = -1;
+  private cutHere = false;
 
   constructor(
     private readonly limits: BundleLimits,
@@ -140,6 +148,8 @@ export class FrameParser {
     // B's bytes in this chunk are its first `signedUpTo`: they are handed on in one piece,
     // not a record at a time (a hash or MAC call per record cost more than the hashing).
     let signedUpTo = 0;
+    // Where this chunk's bytes already handed to `signed` end (a cut hands them on early).
+    let signedFrom = 0;
     while (at < chunk.length) {
       if (this.phase === 'after-sig') throw malformed('bytes after the SIG record', this.offset);
       if (this.offset + (chunk.length - at) > this.limits.maxBytes) {
@@ -159,8 +169,14 @@ export class FrameParser {
       this.offset += take;
       at += take;
       if (this.have === this.need) this.complete();
+      if (this.cutHere) {
+        this.cutHere = false;
+        if (at > signedFrom) this.handlers.signed?.(chunk.subarray(signedFrom, at));
+        signedFrom = at;
+        this.handlers.cut?.(this.offset);
+      }
     }
-    if (signedUpTo > 0) this.handlers.signed?.(chunk.subarray(0, signedUpTo));
+    if (signedUpTo > signedFrom) this.handlers.signed?.(chunk.subarray(signedFrom, signedUpTo));
     // A unit of length zero (an empty value) completes without bytes.
     while (this.reading === 'value' && this.need === 0) this.complete();
     return this;
@@ -211,11 +227,11 @@ export class FrameParser {
     const start = this.offset - unit.length;
     const tag = this.tag;
     if (tag === TAG.head) {
-      this.handlers.head?.(unit, start);
+      this.cutHere = this.handlers.head?.(unit, start) === true;
       this.phase = 'entries';
     } else if (tag === TAG.entry) {
       checkEntryFraming(unit, 0, unit.length, this.limits, start);
-      this.handlers.entry?.(unit, start);
+      this.cutHere = this.handlers.entry?.(unit, start) === true;
     } else if (tag === TAG.end) {
       this.phase = 'after-end';
       this.payloadEnd = this.offset;
@@ -282,6 +298,37 @@ export function scanBundle(bytes: Uint8Array, limits: BundleLimits): BundleLayou
     entryCount: summary.entryCount,
     ...(signature ? { signature } : {}),
   };
+}
+
+/**
+ * The records of a segment of B read again (bundle/segments.ts): ENTRY records only, and
+ * END closing the last segment, each checked as FrameParser checks it. Returns each ENTRY
+ * value's (start, length) in `bytes`. Throws E_MALFORMED or E_TOO_LARGE (the first reading
+ * framed these bytes: only a file changed since then can fail here). `base`: the segment's
+ * offset in B, for the messages.
+ */
+export function frameSegment(bytes: Uint8Array, limits: BundleLimits, base: number, last: boolean): number[] {
+  const spans: number[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    if (at + RECORD_HEADER_BYTES > bytes.length) throw malformed('truncated: a record header is cut short', base + at);
+    const tag = bytes[at]!;
+    const length = u32(bytes, at + 1);
+    const start = at + RECORD_HEADER_BYTES;
+    if (last && tag === TAG.end) {
+      if (length !== 0) throw malformed('END must be empty', base + at);
+      if (start !== bytes.length) throw malformed('bytes after END', base + start);
+      return spans;
+    }
+    if (tag !== TAG.entry) throw malformed(`expected ENTRY or END, found tag ${tag}`, base + at);
+    if (length > limits.maxEntryBytes) throw tooLarge(`an entry is larger than ${limits.maxEntryBytes} bytes`, base + at);
+    if (start + length > bytes.length) throw malformed(`truncated: the record (tag ${tag}) runs past the end`, base + at);
+    checkEntryFraming(bytes, start, start + length, limits, base);
+    spans.push(start, length);
+    at = start + length;
+  }
+  if (last) throw malformed('truncated: END is missing', base + at);
+  return spans;
 }
 
 /** The lengths inside one ENTRY value add up to its length exactly. */

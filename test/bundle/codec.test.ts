@@ -82,7 +82,7 @@ describe('framing', () => {
         const pieces = (bytes: Uint8Array) => [...points.filter((p) => p < bytes.length), bytes.length].map((end, i, all) => bytes.subarray(i === 0 ? 0 : all[i - 1]!, end));
         const signed: Uint8Array[] = [];
         const entries: string[] = [];
-        const parser = new FrameParser(DEFAULT_LIMITS, { signed: (b) => signed.push(b.slice()), entry: (v) => entries.push(toHex(v)) });
+        const parser = new FrameParser(DEFAULT_LIMITS, { signed: (b) => signed.push(b.slice()), entry: (v) => void entries.push(toHex(v)) });
         for (const piece of pieces(c.singleFile)) parser.push(piece);
         expect(parser.finish()).toEqual({ payloadEnd: whole.payloadEnd, entryCount: 6, signed: true });
         expect(toHex(concatBytes(...signed))).toBe(toHex(c.payload));

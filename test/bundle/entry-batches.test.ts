@@ -38,11 +38,15 @@ function entryValues(): Uint8Array[] {
 const standIn = {
   begin: () => undefined,
   update: () => undefined,
+  cut: () => undefined,
   settle: async () => undefined,
   streamMs: 0,
   hashEntries: async (_bytes: Uint8Array, desc: Int32Array) => new Uint8Array(hashCount(desc) * 32),
   hashBatch: async (_bytes: Uint8Array, desc: Int32Array) => ({ hashes: new Uint8Array(hashCount(desc) * 32), hashMs: 0 }),
   checkEntries: async () => {
+    throw new Error('not asked for');
+  },
+  checkSegments: async () => {
     throw new Error('not asked for');
   },
   finish: async () => [],

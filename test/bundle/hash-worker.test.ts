@@ -139,15 +139,20 @@ describe('the hashing worker', () => {
     const trustKey = readFileSync(path.join(VECTOR_DIR, expected.signer), 'utf8');
     const identities = parseAgeIdentityFile(readFileSync(path.join(VECTOR_DIR, expected.identity), 'utf8'));
     for (const v of expected.vectors) {
-      const inspect = (hashWorkerFrom: number, workerChecks?: number) =>
+      const inspect = (hashWorkerFrom: number, how: { workerChecks?: number; segmentBytes?: number } = {}) =>
         inspectBundle(
           { trustKey, identities },
           { path: path.join(VECTOR_DIR, v.file), ...(v.signature ? { signaturePath: path.join(VECTOR_DIR, v.signature) } : {}) },
-          { hashWorkerFrom, ...(workerChecks === undefined ? {} : { workerChecks }), ...(v.limits ? { limits: v.limits } : {}) },
+          {
+            hashWorkerFrom,
+            // Batches handed to the worker (the path of a verification with a vault), or segments read by both threads.
+            ...(how.workerChecks === undefined ? { segmentBytes: how.segmentBytes } : { workerChecks: how.workerChecks, segments: false }),
+            ...(v.limits ? { limits: v.limits } : {}),
+          },
         );
       const inline = await inspect(Infinity);
-      for (const workerChecks of [0, 1]) {
-        const verdict = await inspect(0, workerChecks);
+      for (const how of [{ workerChecks: 0 }, { workerChecks: 1 }, { segmentBytes: 1 }, {}]) {
+        const verdict = await inspect(0, how);
         expect(verdict.valid, v.file).toBe(v.valid);
         if (!v.valid) expect(new Set(verdict.problems.map((p) => p.code)), v.file).toEqual(new Set([v.code]));
         expect(verdict.problems, v.file).toEqual(inline.problems);
@@ -170,9 +175,14 @@ describe('the hashing worker', () => {
     expect(inline.valid).toBe(true);
     expect(inline.entries.count).toBe(size);
     for (const workerChecks of [0, 0.5, 1, undefined]) {
-      const verdict = await inspectBundle({ trustKey }, out, { hashWorkerFrom: 0, ...(workerChecks === undefined ? {} : { workerChecks }) });
+      const verdict = await inspectBundle({ trustKey }, out, { hashWorkerFrom: 0, segments: false, ...(workerChecks === undefined ? {} : { workerChecks }) });
       expect(verdict).toEqual({ ...inline, digest: verdict.digest });
       expect(verdict.digest).toBe(inline.digest);
+    }
+    // In segments (one entry each, a few, or of the default size: the whole bundle in one).
+    for (const segmentBytes of [1, 64 * 1024, undefined]) {
+      const verdict = await inspectBundle({ trustKey }, out, { hashWorkerFrom: 0, ...(segmentBytes === undefined ? {} : { segmentBytes }) });
+      expect(verdict).toEqual({ ...inline, digest: verdict.digest });
     }
     const stored: string[] = [];
     for (const options of [{ hashWorkerFrom: Infinity }, { hashWorkerFrom: 0, workerChecks: 1 }]) {
@@ -219,8 +229,8 @@ describe('the hashing worker', () => {
     const inline = await inspectBundle({ trustKey }, out, { hashWorkerFrom: Infinity });
     expect(inline.valid).toBe(false);
     expect(inline.problems.map((p) => p.code)).toEqual(['E_INVALID_ENTRY']);
-    for (const workerChecks of [0, 1]) {
-      const verdict = await inspectBundle({ trustKey }, out, { hashWorkerFrom: 0, workerChecks });
+    for (const how of [{ workerChecks: 0, segments: false }, { workerChecks: 1, segments: false }, { segmentBytes: 1 }]) {
+      const verdict = await inspectBundle({ trustKey }, out, { hashWorkerFrom: 0, ...how });
       expect(verdict.problems).toEqual(inline.problems);
       expect(verdict.entries).toEqual(inline.entries);
     }

@@ -14,7 +14,8 @@ import * as workers from '../../electron/core/crypto/hash-worker';
 import { loadSodium, sodium } from '../../electron/core/crypto/sodium';
 import { nativeSodium } from '../../electron/core/crypto/native-sodium';
 import { loadBundle } from '../../electron/core/bundle';
-import { secondPass } from '../../electron/core/bundle/input';
+import { releaseLoaded, secondPass } from '../../electron/core/bundle/input';
+import { readSegments } from '../../electron/core/bundle/segments';
 import { tempDir } from '../helpers/tmp';
 import { craftBundle, craftRecord } from './craft';
 import { ageEncrypt, generateAgeIdentity } from '../../electron/core/formats/age';
@@ -55,7 +56,7 @@ beforeAll(async () => {
 });
 
 /** Loads the bundle with a worker that becomes ready once `readyAt` bytes have been read. */
-async function loadWithWorkerReadyAt(readyAt: number, at = file) {
+async function loadWithWorkerReadyAt(readyAt: number, at = file, segmentBytes?: number) {
   const worker = (await vi.mocked(workers.startHashWorker).getMockImplementation()!())!;
   const begin = vi.spyOn(worker, 'begin');
   let release!: () => void;
@@ -73,6 +74,7 @@ async function loadWithWorkerReadyAt(readyAt: number, at = file) {
       limits: DEFAULT_LIMITS,
       hashWorkerFrom: 0,
       identities: [identity],
+      ...(segmentBytes === undefined ? {} : { segments: true, segmentBytes }),
       onProgress: (done) => {
         if (!released && done >= readyAt) {
           released = true;
@@ -131,6 +133,35 @@ describe('the first reading and its worker', () => {
     } finally {
       loaded.hasher?.close();
       loaded.sameReading?.dispose();
+    }
+  });
+
+  it('hands the readings of an encrypted bundle’s segments over, and each segment read again matches its first reading', async () => {
+    const inline = await loadBundle({ path: sealed }, { limits: DEFAULT_LIMITS, hashWorkerFrom: Infinity, identities: [identity] });
+    inline.sameReading?.dispose();
+    // Before HEAD has been read (no segment begun yet), within the first segments, and after the reading.
+    for (const readyAt of [1, 2 * 1024 * 1024, size]) {
+      const { loaded, begin } = await loadWithWorkerReadyAt(readyAt, sealed, 512 * 1024);
+      try {
+        expect(toHex(loaded.digest)).toBe(toHex(inline.digest));
+        expect(loaded.segments!.length).toBeGreaterThan(5);
+        expect(loaded.sameReading!.segments).toBe(loaded.segments!.length);
+        if (process.env.TEARLINE_SODIUM !== 'wasm' && readyAt < size) {
+          expect(begin.mock.calls[0]![0]).toEqual(['blake2b-512', 'poly1305-segments']);
+        }
+        const job = {
+          file: sealed,
+          segments: loaded.segments!,
+          limits: DEFAULT_LIMITS,
+          checkpoint: JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint,
+          age: { start: loaded.agePayload!.start, plaintextBytes: loaded.agePayload!.plaintextBytes },
+        };
+        const results = await readSegments(job, loaded.sameReading!, loaded.hasher!, { ageKey: loaded.agePayload!.key });
+        expect(results.map((r) => loaded.sameReading!.sameSegment(r.segment, r.tag))).toEqual(results.map(() => true));
+        expect(results.reduce((sum, r) => sum + r.summary.count, 0)).toBe(loaded.frame.entryCount);
+      } finally {
+        releaseLoaded(loaded);
+      }
     }
   });
 

@@ -15,12 +15,16 @@ import { fromUtf8, utf8 } from '../../../shared/bytes';
 import { TearlineError } from '../../../shared/errors';
 import { dearmor } from '../../../shared/codec/armor';
 import { ARMOR_LABEL, SIGNATURE_SUFFIX, type BundleForm, type BundleLimits } from '../../../shared/bundle/format';
-import { FrameParser, hasBundleMagic, type FrameHandlers, type FrameSummary } from '../../../shared/bundle/framing';
-import { AgeDecryptor, ageDearmor, type AgeIdentityInput } from '../formats/age';
-import { startHashWorker, type BackgroundHasher } from '../crypto/hash-worker';
+import { entryValueIndex, FrameParser, hasBundleMagic, type FrameHandlers, type FrameSummary } from '../../../shared/bundle/framing';
+import { AgeDecryptor, ageDearmor, type AgeIdentityInput, type AgePayload } from '../formats/age';
+import { startHashWorker, type BackgroundHasher, type HashName } from '../crypto/hash-worker';
 import { createBlake2b, createMovableBlake2b, type StreamHasher } from '../crypto/hash';
 import { SameReading } from '../crypto/same-reading';
 import { PREHASH_BYTES } from '../formats/minisign';
+import { SEGMENT_BYTES, type Segment } from './segments';
+
+/** A reading's tag (Poly1305). */
+const SEGMENT_TAG_BYTES = 16;
 import { CHUNK_BYTES, checkAbort, tick, type BundlePhase, type RunOptions } from './progress';
 
 export interface BundleSource {
@@ -53,6 +57,20 @@ export interface LoadedBundle {
    */
   sameReading?: SameReading;
   /**
+   * With `segments` asked for (LoadOptions) and the bundle a large binary file: its entries
+   * in segments, each authenticated alone by the first pass (bundle/segments.ts). The
+   * second reading then reads these segments, not `pass`, and `sameReading` holds their
+   * tags instead of B's.
+   */
+  segments?: Segment[];
+  /** With `segments`: the bundle file they are read from. */
+  file?: string;
+  /**
+   * With `segments` and an age file: where its payload's chunks lie, and their key (a copy,
+   * which releaseLoaded wipes, as verification does), to open the chunks of each segment.
+   */
+  agePayload?: AgePayload;
+  /**
    * For a large bundle, the worker started for the first pass (which hashed what was read
    * once it was ready, or none of it if it became ready only after), kept for the second;
    * whoever verifies the bundle closes it.
@@ -75,6 +93,14 @@ export interface HashWorkerOption {
    * BACKGROUND_HASH_MIN_BYTES), from where this one had got to when the worker was ready.
    */
   hashWorkerFrom?: number;
+  /**
+   * Cut a large binary bundle file into segments that the second reading splits between
+   * this thread and the worker (bundle/segments.ts): for a verification that needs nothing
+   * of each entry beyond the verdict (no vault to compare with, nothing to store).
+   */
+  segments?: boolean;
+  /** Tests: the size of the second reading's segments (default SEGMENT_BYTES). */
+  segmentBytes?: number;
   /**
    * The share of entry batches checked on that worker, from 0 to 1; by default it follows
    * the two threads' speeds (bundle/entry-batches.ts). Tests set it to 0 or 1.
@@ -182,11 +208,16 @@ async function* memoryChunks(bytes: Uint8Array, phase: BundlePhase, options: Run
 }
 
 /** Decrypts binary age piece by piece; the plaintext is authentic only once the pass has ended. */
-async function* decrypting(ciphertext: AsyncGenerator<Uint8Array>, identities: AgeIdentityInput[], limits: BundleLimits): AsyncGenerator<Uint8Array> {
+async function* decrypting(
+  ciphertext: AsyncGenerator<Uint8Array>,
+  identities: AgeIdentityInput[],
+  limits: BundleLimits,
+  onPayload?: (payload: AgePayload) => void,
+): AsyncGenerator<Uint8Array> {
   if (identities.length === 0) {
     throw new TearlineError('E_NOT_FOR_US', 'the bundle is encrypted, and no identity to decrypt it was given (use --vault or --identity)');
   }
-  const decryptor = new AgeDecryptor(identities);
+  const decryptor = new AgeDecryptor(identities, { keepPayload: onPayload !== undefined });
   let total = 0;
   const out = (plain: Uint8Array): Uint8Array => {
     total += plain.length;
@@ -198,6 +229,7 @@ async function* decrypting(ciphertext: AsyncGenerator<Uint8Array>, identities: A
     if (plain.length > 0) yield out(plain);
   }
   const last = decryptor.finish();
+  if (onPayload) onPayload(decryptor.payload());
   if (last.length > 0) yield out(last);
 }
 
@@ -235,14 +267,14 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
 
   // A way to read the payload, as often as needed.
   const path = source.path;
-  let pass: (o: RunOptions, phase: BundlePhase) => AsyncGenerator<Uint8Array>;
+  let pass: (o: RunOptions, phase: BundlePhase, onPayload?: (payload: AgePayload) => void) => AsyncGenerator<Uint8Array>;
   let inMemory = false;
   let encrypted = false;
   const identities = options.identities ?? [];
   if (sniffed === 'age') {
     encrypted = true;
     const bytes = source.bytes;
-    pass = (o, phase) => decrypting(bytes ? memoryChunks(bytes, phase, o) : fileChunks(path!, inputBytes, phase, o), identities, limits);
+    pass = (o, phase, onPayload) => decrypting(bytes ? memoryChunks(bytes, phase, o) : fileChunks(path!, inputBytes, phase, o), identities, limits, onPayload);
   } else if (sniffed === 'age-armored') {
     encrypted = true;
     const ciphertext = ageDearmor(source.bytes ?? readWhole(path!));
@@ -280,6 +312,8 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
   let background: BackgroundHasher | undefined;
   // A pass that reads the file again is shown to read the same bytes (crypto/same-reading.ts).
   const sameReading = inMemory ? undefined : new SameReading();
+  // With segments, an age file's payload key, kept from the first reading for the second.
+  let agePayload: AgePayload | undefined;
   try {
     let movable = starting ? createMovableBlake2b(PREHASH_BYTES) : undefined;
     if (starting && !movable) {
@@ -287,7 +321,15 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
       background?.begin(['blake2b-512']);
     }
     let here: StreamHasher | undefined = background ? undefined : (movable ?? createBlake2b(PREHASH_BYTES));
-    const reading = sameReading?.reading();
+    // In segments: no reading until HEAD has ended (the second reading starts after it),
+    // then one per segment, cut at the first entry boundary past each segment's size.
+    // (An age file is read again by its chunks: only one read from a file, sniffed as binary age.)
+    const segmented = options.segments === true && starting !== undefined && !inMemory && path !== undefined && source.bytes === undefined && sniffed !== 'age-armored';
+    const segments: Segment[] = [];
+    const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
+    let entriesSeen = 0;
+    let highestIndex = -1;
+    let reading = segmented ? undefined : sameReading?.reading();
     // Set when the reading's tag goes on in the worker too (an encrypted bundle, see below).
     let readingMoved = false;
     const parser = new FrameParser(limits, {
@@ -298,32 +340,69 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
       },
       head: (value) => {
         head = value.slice();
+        return segmented;
       },
       signature: (value) => {
         signatureRecord = value.slice();
       },
+      entry: segmented
+        ? (value, start) => {
+            entriesSeen++;
+            highestIndex = Math.max(highestIndex, entryValueIndex(value));
+            return start + value.length - segments[segments.length - 1]!.start >= segmentBytes;
+          }
+        : undefined,
+      cut: (offset) => {
+        const last = segments[segments.length - 1];
+        if (last) last.end = offset;
+        segments.push({ start: offset, end: -1, before: entriesSeen, previousIndex: highestIndex });
+        // The segments' readings go on in the worker once it has taken them over (see below).
+        if (readingMoved) {
+          background!.cut(sameReading!.segmentKey(segments.length - 1));
+        } else {
+          if (last) sameReading!.firstSegmentRead(reading!.end());
+          reading = sameReading!.reading(segments.length - 1);
+        }
+      },
     });
-    for await (const chunk of pass(options, encrypted ? 'decrypt' : 'read')) {
+    const keepPayload = segmented && encrypted ? (payload: AgePayload) => void (agePayload = payload) : undefined;
+    for await (const chunk of pass(options, encrypted ? 'decrypt' : 'read', keepPayload)) {
       parser.push(chunk);
       if (movable && hasArrived && arrived) {
         background = arrived;
         // Decrypting keeps this thread the busier one: an encrypted bundle's reading tag
         // goes on in the worker as well (a plain one's stays, the worker being the busier).
-        readingMoved = encrypted && reading?.carry !== undefined;
-        background.begin(readingMoved ? ['blake2b-512', 'poly1305'] : ['blake2b-512'], readingMoved ? [movable.carry(), reading!.carry!()] : [movable.carry()]);
+        // In segments, the segment being read goes over, and the worker begins each later
+        // one when it is cut (there is none yet while HEAD is read).
+        readingMoved = encrypted && (segmented || reading?.carry !== undefined);
+        const moving = readingMoved ? [segmented ? 'poly1305-segments' : 'poly1305'] as HashName[] : [];
+        const carried = readingMoved ? [reading ? reading.carry!() : null] : [];
+        background.begin(['blake2b-512', ...moving], [movable.carry(), ...carried]);
         here = undefined;
         movable = undefined;
       }
       await background?.settle();
     }
     const summary = parser.finish();
+    if (segmented) {
+      segments[segments.length - 1]!.end = summary.payloadEnd;
+      if (!readingMoved) sameReading!.firstSegmentRead(reading!.end());
+    }
     const digests = background ? await background.finish() : [here!.digest()];
+    if (segmented && readingMoved) {
+      const tags = digests[1]!;
+      for (let at = 0; at < tags.length; at += SEGMENT_TAG_BYTES) sameReading!.firstSegmentRead(tags.subarray(at, at + SEGMENT_TAG_BYTES));
+    }
     const digest = digests[0]!;
     // A worker that became ready only after the first pass still serves the second.
     background ??= await starting;
-    if (reading) sameReading!.firstRead(readingMoved ? digests[1]! : reading.end());
-    return finishLoad(source, limits, { sniffed, encrypted, inputBytes, head: head!, summary, digest, signatureRecord, inMemory, sameReading, pass, background });
+    if (reading && !segmented) sameReading!.firstRead(readingMoved ? digests[1]! : reading.end());
+    const loaded = finishLoad(source, limits, { sniffed, encrypted, inputBytes, head: head!, summary, digest, signatureRecord, inMemory, sameReading, pass, background });
+    if (!segmented) return loaded;
+    if (encrypted && !agePayload) throw new TearlineError('E_INTERNAL', 'the age payload of a bundle read in segments was not kept');
+    return { ...loaded, segments, file: path, ...(agePayload ? { agePayload } : {}) };
   } catch (error) {
+    agePayload?.key.fill(0);
     background?.close();
     void starting?.then((worker) => worker?.close());
     sameReading?.dispose();
@@ -383,6 +462,7 @@ function finishLoad(source: BundleSource, limits: BundleLimits, first: FirstPass
  * Verification does (`verifyLoaded`); whoever stops before verifying must. Twice is harmless.
  */
 export function releaseLoaded(loaded: LoadedBundle): void {
+  loaded.agePayload?.key.fill(0);
   loaded.hasher?.close();
   loaded.sameReading?.dispose();
 }

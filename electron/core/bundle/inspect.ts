@@ -66,7 +66,8 @@ export async function inspectBundle(target: InspectTarget, input: BundleSource |
   const env = keyEnvironment(target.trustKey);
   let loaded;
   try {
-    loaded = await loadBundle(source, { ...options, limits, identities: target.identities ?? [] });
+    // Nothing of an entry is needed beyond the verdict: a large file is read again in segments.
+    loaded = await loadBundle(source, { segments: true, ...options, limits, identities: target.identities ?? [] });
   } catch (error) {
     return verdictForLoadFailure(error, sizeOf(source));
   }

@@ -18,7 +18,7 @@ import { InclusionVerifier } from '../../../shared/bundle/inclusion';
 import { checkEntry, checkedEntryOf, type CheckedEntry, type EntryHashes } from '../../../shared/bundle/entry-check';
 import { checkConsistencyProofs, relate, type HeldCheckpoint, type RelationResult } from '../../../shared/bundle/relation';
 import { SeenIds } from '../../../shared/bundle/seen-ids';
-import { addProblem, emptyVerdict, PREVIEW_LIMIT, type Problem, type Verdict } from '../../../shared/bundle/verdict';
+import { addProblem, emptyVerdict, PREVIEW_LIMIT, type PreviewEntry, type Problem, type Verdict } from '../../../shared/bundle/verdict';
 import { summarizeEntry } from '../../../shared/domain';
 import { createSha256, sha256, sha256Parts } from '../crypto/hash';
 import {
@@ -29,6 +29,7 @@ import {
 } from '../formats/minisign';
 import { releaseLoaded, secondPass, type HashWorkerOption, type LoadedBundle } from './input';
 import { EntryBatches } from './entry-batches';
+import { readSegments, type SegmentResult } from './segments';
 import type { EntryOutcome } from '../crypto/hash-worker';
 import { ENTRY_BATCH, type RunOptions } from './progress';
 
@@ -266,7 +267,9 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   const ids = new SeenIds();
   const forgedId = (index: number, id: string, whose: string): void =>
     addProblem(verdict, { code: 'E_INVALID_ENTRY', message: `entry #${index}: its id ${id} is ${whose}`, at: `entry ${index}` });
-  const take = (index: number, problems: readonly Problem[], valid: EntrySummary | undefined, entryOf: () => CheckedEntry): void => {
+  // `preview`: an entry checked in a segment comes with its preview instead (segments are
+  // read only where nothing else of an entry is needed: see loadBundle's `segments`).
+  const take = (index: number, problems: readonly Problem[], valid: EntrySummary | undefined, entryOf: (() => CheckedEntry) | undefined, preview?: PreviewEntry): void => {
     if (done === 0) entries.firstIndex = index;
     entries.lastIndex = index;
     previousIndex = Math.max(previousIndex, index);
@@ -279,7 +282,9 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
       entries.kinds[kind] = (entries.kinds[kind] ?? 0) + 1;
       if (valid.caseId !== null && cases.size < 10_000) cases.add(valid.caseId);
       for (const f of valid.withheld) entries.withheld[f] = (entries.withheld[f] ?? 0) + 1;
-      if (env.entryStatus || env.ownEntry || options.onEntry || verdict.preview.length < PREVIEW_LIMIT) {
+      if (!entryOf) {
+        if (verdict.preview.length < PREVIEW_LIMIT && preview) verdict.preview.push(preview);
+      } else if (env.entryStatus || env.ownEntry || options.onEntry || verdict.preview.length < PREVIEW_LIMIT) {
         const entry = entryOf();
         // Ids are random (UUIDv7): another log's entry with one of ours is forged, made to
         // stand in for our own record in the case it belongs to.
@@ -311,7 +316,8 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
       }
     }
     done++;
-    if (done % ENTRY_BATCH === 0) options.onProgress?.(done, total, 'entries');
+    // (Segments report their progress as they are read, before their entries are taken.)
+    if (done % ENTRY_BATCH === 0 && !loaded.segments) options.onProgress?.(done, total, 'entries');
   };
   const checkRaw = (raw: RawEntry, hashes?: EntryHashes): void => {
     const checked = checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size: head.checkpoint.size, inclusion, previousIndex }, hashes);
@@ -325,6 +331,82 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
       take(index, outcome.problems ?? [], valid, () => checkedEntryOf(readEntryValue(value), new Uint8Array(leaf), valid!.withheld));
     },
   };
+  if (loaded.segments) {
+    // Read where nothing of an entry is needed beyond the verdict (loadBundle's `segments`).
+    if (env.entryStatus || env.ownEntry || options.onEntry || options.bundleHash) {
+      throw new TearlineError('E_INTERNAL', 'a bundle loaded in segments is verified for its verdict alone');
+    }
+    // Each segment's entries are taken in bundle order as soon as those before are in.
+    const waiting = new Map<number, SegmentResult>();
+    let next = 0;
+    let failure: TearlineError | undefined;
+    let changed = false;
+    const takeSegment = (r: SegmentResult): void => {
+      const s = r.summary;
+      if (!loaded.sameReading!.sameSegment(r.segment, r.tag)) changed = true;
+      if (failure) return;
+      if (s.count > 0) {
+        if (done === 0) entries.firstIndex = s.firstIndex;
+        entries.lastIndex = s.lastIndex;
+      }
+      const validIds = s.ids === '' ? [] : s.ids.split(' ');
+      let v = 0;
+      let p = 0;
+      for (let e = 0; e < s.count; e++) {
+        if (s.valid[e] === 1) {
+          const id = validIds[v++]!;
+          if (ids.repeat(id)) forgedId(s.indexes[e]!, id, 'that of an earlier entry of this bundle');
+        } else {
+          for (const problem of s.problems[p++]!) addProblem(verdict, problem);
+        }
+      }
+      entries.verified += v;
+      for (const [kind, n] of Object.entries(s.kinds)) entries.kinds[kind] = (entries.kinds[kind] ?? 0) + n;
+      for (const [field, n] of Object.entries(s.withheld)) entries.withheld[field] = (entries.withheld[field] ?? 0) + n;
+      for (const caseId of s.cases) if (cases.size < 10_000) cases.add(caseId);
+      for (const preview of s.previews) if (verdict.preview.length < PREVIEW_LIMIT) verdict.preview.push(preview);
+      done += s.count;
+      options.onProgress?.(done, total, 'entries');
+      if (r.failure) failure = new TearlineError(r.failure.code, r.failure.message, r.failure.at === undefined ? undefined : { at: r.failure.at });
+    };
+    let segmentCount = 0;
+    try {
+      await readSegments(
+        {
+          file: loaded.file!,
+          segments: loaded.segments,
+          limits,
+          checkpoint: { size: head.checkpoint.size, root: head.checkpoint.root },
+          ...(loaded.agePayload ? { age: { start: loaded.agePayload.start, plaintextBytes: loaded.agePayload.plaintextBytes } } : {}),
+        },
+        loaded.sameReading!,
+        background,
+        {
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(loaded.agePayload ? { ageKey: loaded.agePayload.key } : {}),
+          onSegment: (r) => {
+            segmentCount++;
+            waiting.set(r.segment, r);
+            for (let ready = waiting.get(next); ready; ready = waiting.get(next)) {
+              waiting.delete(next++);
+              takeSegment(ready);
+            }
+          },
+        },
+      );
+    } catch (error) {
+      return stop(result, error);
+    }
+    // Every segment must be what the first reading authenticated, or nothing read is.
+    if (changed || segmentCount !== loaded.sameReading!.segments) {
+      addProblem(verdict, { code: 'E_BAD_SIGNATURE', message: 'the bundle changed while it was being read: what was read is not what was signed' });
+    }
+    if (failure) return stop(result, failure);
+    options.onProgress?.(done, total, 'entries');
+    entries.cases = [...cases];
+    verdict.valid = verdict.problemCount === 0;
+    return result;
+  }
   const batches = useBackground ? new EntryBatches(background, sink, { size: head.checkpoint.size, root: head.checkpoint.root }, options.workerChecks) : undefined;
   try {
     await secondPass(

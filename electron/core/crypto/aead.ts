@@ -266,3 +266,23 @@ export function chachaIetfOpenInto(out: Uint8Array, sealed: Uint8Array, nonce: U
     return false;
   }
 }
+
+/**
+ * What `chachaIetfOpenInto` writes for a sealed chunk (its ciphertext, `sealed` without the
+ * tag's 16 bytes), without checking the tag: ChaCha20 from block 1, as the AEAD encrypts
+ * (block 0 keys its Poly1305). Only for bytes that are shown by other means to be bytes
+ * whose tags were already checked (a bundle's second reading of an age file in segments,
+ * each of which must give its first reading's tag under a key of this process's, or be
+ * refused: bundle/segments.ts).
+ */
+export function chachaIetfDecryptUncheckedInto(out: Uint8Array, ciphertext: Uint8Array, nonce: Uint8Array, key: Uint8Array): void {
+  if (out.length !== ciphertext.length) throw new Error('chachaIetfDecryptUncheckedInto: the output must be as long as the ciphertext');
+  const native = nativeFor('aead', ciphertext.length);
+  if (native) {
+    native.crypto_stream_chacha20_ietf_xor_ic(out, ciphertext, nonce, 1, key);
+  } else {
+    const plain = sodium().crypto_stream_chacha20_ietf_xor_ic(ciphertext, nonce, 1, key);
+    out.set(plain);
+    plain.fill(0);
+  }
+}

@@ -19,10 +19,20 @@
  * libsodium this thread loaded: a damaged installation), the check ends with an error.
  */
 import { Worker } from 'node:worker_threads';
-import { TearlineError } from '../../../shared/errors';
+import { TearlineError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { sodiumBackend } from './native-sodium';
 import { workerFile } from '../workers/worker-file';
-import { BUNDLE_PROTOCOL, type BundleWorkerData, type CheckContext, type EntryOutcome, type FromBundleWorker, type HashName, type ToBundleWorker } from '../workers/bundle-protocol';
+import {
+  BUNDLE_PROTOCOL,
+  type BundleWorkerData,
+  type CheckContext,
+  type EntryOutcome,
+  type FromBundleWorker,
+  type HashName,
+  type SegmentJob,
+  type SegmentResult,
+  type ToBundleWorker,
+} from '../workers/bundle-protocol';
 
 export type { CheckContext, EntryOutcome, HashName } from '../workers/bundle-protocol';
 
@@ -31,7 +41,8 @@ export interface BackgroundHasher {
    * Starts new hashes (the worker is used for one stream after another). A hash begun on
    * this thread goes on there from its carried state (`resume`, by name's place): a
    * BLAKE2b-512 (crypto/hash.ts), or a reading's Poly1305 ('poly1305', crypto/same-reading.ts,
-   * whose digest is the reading's tag). The states are moved, not copied: this thread's
+   * whose digest is the reading's tag; or 'poly1305-segments', see `cut`, whose digest is the
+   * segments' tags one after another). The states are moved, not copied: this thread's
    * arrays are left empty, and wiped if they cannot be sent.
    */
   begin(names: HashName[], resume?: (Uint8Array | null)[]): void;
@@ -58,6 +69,17 @@ export interface BackgroundHasher {
   ): Promise<{ hashes: Uint8Array; outcomes: EntryOutcome[]; hashMs: number; checkMs: number }>;
   /** The worker's time so far on the streams given with `update` (milliseconds). */
   readonly streamMs: number;
+  /**
+   * Has the worker take segments of a bundle file in turn with this thread (bundle/segments.ts)
+   * until `claim` runs past the last; each of its results goes to `onResult`. Resolves once it
+   * takes no more, with the error it stopped on, if any. `keys` are transferred.
+   */
+  checkSegments(job: SegmentJob, keys: Uint8Array, claim: Int32Array, onResult: (result: SegmentResult) => void, ageKey?: Uint8Array): Promise<ErrorInfo | undefined>;
+  /**
+   * With 'poly1305-segments' begun: the bytes given so far end a segment, and the next
+   * segment's reading begins under `key` (transferred, and wiped there once used).
+   */
+  cut(key: Uint8Array): void;
   /** The digests of what was given since `begin`, in the order of its names. */
   finish(): Promise<Uint8Array[]>;
   /** Ends the worker. */
@@ -112,6 +134,8 @@ class WorkerHasher implements BackgroundHasher {
   private holds = 0;
   private streamTime = 0;
   private readonly pendingEntries = new Map<number, (answer: FromBundleWorker | undefined) => void>();
+  private segmentResult: ((result: SegmentResult) => void) | undefined;
+  private segmentsDone: ((error: ErrorInfo | undefined) => void) | undefined;
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (m: FromBundleWorker) => {
@@ -123,6 +147,10 @@ class WorkerHasher implements BackgroundHasher {
       } else if (m.type === 'hashed' || m.type === 'checked') {
         this.pendingEntries.get(m.id)?.(m);
         this.pendingEntries.delete(m.id);
+      } else if (m.type === 'segment') {
+        this.segmentResult?.(m.result);
+      } else if (m.type === 'segments-done') {
+        this.endSegments(m.error);
       } else if (m.type === 'digests') {
         this.result?.(m.digests.map((d) => new Uint8Array(d)));
       } else if (m.type === 'failed') {
@@ -136,6 +164,7 @@ class WorkerHasher implements BackgroundHasher {
       this.result?.([]);
       for (const resolve of this.pendingEntries.values()) resolve(undefined);
       this.pendingEntries.clear();
+      this.endSegments(toErrorInfo(this.failure));
     };
     worker.on('error', fail);
     worker.on('exit', () => {
@@ -188,6 +217,20 @@ class WorkerHasher implements BackgroundHasher {
     }
   }
 
+  cut(key: Uint8Array): void {
+    const own = key.byteOffset === 0 && key.byteLength === key.buffer.byteLength ? key : key.slice();
+    if (own !== key) key.fill(0);
+    try {
+      if (this.failure) throw this.failure;
+      // The bytes before the cut go first, in a block of their own.
+      if (this.used > 0) this.send();
+      this.worker.postMessage({ type: 'cut', key: own } satisfies ToBundleWorker, [own.buffer as ArrayBuffer]);
+    } catch (error) {
+      own.fill(0);
+      throw error;
+    }
+  }
+
   async hashEntries(bytes: Uint8Array, desc: Int32Array): Promise<Uint8Array> {
     return (await this.hashBatch(bytes, desc)).hashes;
   }
@@ -237,6 +280,42 @@ class WorkerHasher implements BackgroundHasher {
     return answer;
   }
 
+  async checkSegments(job: SegmentJob, keys: Uint8Array, claim: Int32Array, onResult: (result: SegmentResult) => void, ageKey?: Uint8Array): Promise<ErrorInfo | undefined> {
+    // Transferred, so that no copy of a key stays here; a view into a larger buffer goes as a copy of its own.
+    const own = (k: Uint8Array): Uint8Array => {
+      if (k.byteOffset === 0 && k.byteLength === k.buffer.byteLength) return k;
+      const copy = k.slice();
+      k.fill(0);
+      return copy;
+    };
+    const sent = [own(keys), ...(ageKey ? [own(ageKey)] : [])];
+    const wipe = (): void => sent.forEach((k) => k.fill(0));
+    if (this.failure) {
+      wipe();
+      return toErrorInfo(this.failure);
+    }
+    return this.held(
+      new Promise<ErrorInfo | undefined>((resolve) => {
+        this.segmentResult = onResult;
+        this.segmentsDone = resolve;
+        try {
+          const message: ToBundleWorker = { type: 'segments', job, keys: sent[0]!, claim, ...(sent[1] ? { ageKey: sent[1] } : {}) };
+          this.worker.postMessage(message, sent.map((k) => k.buffer as ArrayBuffer));
+        } catch (error) {
+          wipe();
+          this.endSegments(toErrorInfo(error));
+        }
+      }),
+    );
+  }
+
+  private endSegments(error: ErrorInfo | undefined): void {
+    const done = this.segmentsDone;
+    this.segmentsDone = undefined;
+    this.segmentResult = undefined;
+    done?.(error);
+  }
+
   async finish(): Promise<Uint8Array[]> {
     // A worker that has already stopped would never answer.
     if (this.failure) throw this.failure;
@@ -260,6 +339,7 @@ class WorkerHasher implements BackgroundHasher {
     this.result?.([]);
     for (const resolve of this.pendingEntries.values()) resolve(undefined);
     this.pendingEntries.clear();
+    this.endSegments(toErrorInfo(this.failure));
     void this.worker.terminate();
   }
 

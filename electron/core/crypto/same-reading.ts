@@ -18,6 +18,7 @@ import { TearlineError } from '../../../shared/errors';
 import { nativeSodium, unshared, type NativeSodium } from './native-sodium';
 import { randomBytes } from './random';
 import { sodium } from './sodium';
+import { blake2b } from './hash';
 
 const KEY_BYTES = 32;
 const TAG_BYTES = 16;
@@ -67,15 +68,58 @@ export function resumeReading(carried: Uint8Array): Reading {
   };
 }
 
+const SEGMENT_DOMAIN = new TextEncoder().encode('tearline/reading-segment/v1');
+
+function equalTags(first: Uint8Array | undefined, tag: Uint8Array): boolean {
+  if (!first || first.length !== TAG_BYTES || tag.length !== TAG_BYTES) return false;
+  let diff = 0;
+  for (let i = 0; i < TAG_BYTES; i++) diff |= first[i]! ^ tag[i]!;
+  return diff === 0;
+}
+
+/**
+ * A reading under a key given here (a segment's, `segmentKey`, in the bundle worker, where
+ * the first reading's segments go on once it has taken them over); the key is wiped.
+ */
+export function keyedReading(key: Uint8Array): Reading {
+  const native = nativeSodium();
+  if (!native) throw new Error('a reading begun from its key needs libsodium’s native build');
+  const state = new Uint8Array(native.crypto_onetimeauth_STATEBYTES);
+  native.crypto_onetimeauth_init(state, key);
+  key.fill(0);
+  return resumeReading(state);
+}
+
+/**
+ * The tag of one whole segment read again, under that segment's key (`segmentKey`), as a
+ * streaming reading of the same bytes would give it. The key is wiped.
+ */
+export function segmentTag(key: Uint8Array, bytes: Uint8Array): Uint8Array {
+  try {
+    const native = nativeSodium();
+    if (native) {
+      const tag = new Uint8Array(TAG_BYTES);
+      native.crypto_onetimeauth(tag, unshared(bytes), key);
+      return tag;
+    }
+    return sodium().crypto_onetimeauth(bytes, key);
+  } finally {
+    key.fill(0);
+  }
+}
+
 export class SameReading {
   private key: Uint8Array | undefined = randomBytes(KEY_BYTES);
   private first: Uint8Array | undefined;
   /** The readings not ended yet: a reading that fails midway is ended by dispose(). */
   private readonly open = new Set<Reading>();
 
-  /** Starts authenticating one reading. */
-  reading(): Reading {
-    const key = this.key;
+  /** The first reading's tag of each segment (`segmentReading`), in order. */
+  private firstSegments: Uint8Array[] = [];
+
+  /** Starts authenticating one reading (of segment `segment` alone, when given). */
+  reading(segment?: number): Reading {
+    const key = segment === undefined ? this.key : this.segmentKey(segment);
     if (!key) throw new TearlineError('E_INTERNAL', 'a reading was started after the check was disposed');
     const native = nativeSodium();
     let ended = false;
@@ -124,8 +168,40 @@ export class SameReading {
         },
       };
     }
+    // A segment's key is derived for this reading alone; the state holds it from here on.
+    if (segment !== undefined) key.fill(0);
     this.open.add(reading);
     return reading;
+  }
+
+  /**
+   * The one-time key of segment `segment`'s readings: a second reading split in segments
+   * (bundle/segments.ts) is authenticated segment by segment, each under its own key (a
+   * Poly1305 key authenticates one message), derived from this check's key by keyed
+   * BLAKE2b. The caller wipes it; only this process's own bundle worker is ever given one.
+   */
+  segmentKey(segment: number): Uint8Array {
+    const key = this.key;
+    if (!key) throw new TearlineError('E_INTERNAL', 'a reading was started after the check was disposed');
+    const input = new Uint8Array(SEGMENT_DOMAIN.length + 4);
+    input.set(SEGMENT_DOMAIN);
+    new DataView(input.buffer).setUint32(SEGMENT_DOMAIN.length, segment);
+    return blake2b(input, KEY_BYTES, key);
+  }
+
+  /** Keeps the first reading's tag of the next segment. */
+  firstSegmentRead(tag: Uint8Array): void {
+    this.firstSegments.push(tag);
+  }
+
+  /** How many segments the first reading had. */
+  get segments(): number {
+    return this.firstSegments.length;
+  }
+
+  /** Whether a later reading of segment `segment`, ended with `tag`, read what the first did. */
+  sameSegment(segment: number, tag: Uint8Array): boolean {
+    return equalTags(this.firstSegments[segment], tag);
   }
 
   /** Keeps the first reading's tag; the later ones are compared with it. */
@@ -135,11 +211,7 @@ export class SameReading {
 
   /** Whether a later reading, ended with `tag`, read what the first did. */
   sameAsFirst(tag: Uint8Array): boolean {
-    const first = this.first;
-    if (!first || first.length !== TAG_BYTES || tag.length !== TAG_BYTES) return false;
-    let diff = 0;
-    for (let i = 0; i < TAG_BYTES; i++) diff |= first[i]! ^ tag[i]!;
-    return diff === 0;
+    return equalTags(this.first, tag);
   }
 
   /** Ends the readings left unfinished (a failed pass) and wipes the key. */

@@ -30,6 +30,9 @@ declare module 'sodium-native' {
     m: Uint8Array, nsec: null, c: Uint8Array, ad: Uint8Array | null, npub: Uint8Array, k: Uint8Array,
   ): number;
 
+  /** ChaCha20 (IETF, 96-bit nonce) keystream from block `ic`, XORed with `m` into `c` (as long as `m`). */
+  export function crypto_stream_chacha20_ietf_xor_ic(c: Uint8Array, m: Uint8Array, n: Uint8Array, ic: number, k: Uint8Array): void;
+
   export function crypto_hash_sha256(out: Uint8Array, input: Uint8Array): void;
   export function crypto_hash_sha256_init(state: Uint8Array): void;
   export function crypto_hash_sha256_update(state: Uint8Array, input: Uint8Array): void;
@@ -44,6 +47,7 @@ declare module 'sodium-native' {
   export const crypto_onetimeauth_STATEBYTES: number;
   export const crypto_onetimeauth_KEYBYTES: number;
   export const crypto_onetimeauth_BYTES: number;
+  export function crypto_onetimeauth(out: Uint8Array, input: Uint8Array, key: Uint8Array): void;
   export function crypto_onetimeauth_init(state: Uint8Array, key: Uint8Array): void;
   export function crypto_onetimeauth_update(state: Uint8Array, input: Uint8Array): void;
   export function crypto_onetimeauth_final(state: Uint8Array, out: Uint8Array): void;

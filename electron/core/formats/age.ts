@@ -27,7 +27,7 @@ import { bech32Decode, bech32Encode } from '../../../shared/codec/bech32';
 import { fromBase64Raw, toBase64Raw } from '../../../shared/codec/base64-raw';
 import { ageArmor, ageDearmor, isAgeArmored } from '../../../shared/codec/age-armor';
 import { sodium } from '../crypto/sodium';
-import { chachaIetfOpenInto, chachaIetfSealInto } from '../crypto/aead';
+import { chachaIetfDecryptUncheckedInto, chachaIetfOpenInto, chachaIetfSealInto } from '../crypto/aead';
 import { hkdfSha256, hmacSha256 } from './hkdf';
 import {
   type AgeStanza,
@@ -420,6 +420,43 @@ export async function* ageEncryptStream(
  * the file ended exactly after a valid last chunk. After any failure the decryptor
  * refuses further use. See the module note on releasing plaintext early.
  */
+/**
+ * Where a decrypted age file's payload lies, and the key that opens its chunks, so that
+ * they can be read again out of order (a bundle's second reading in segments,
+ * bundle/segments.ts). `key` is the payload key: whoever holds this wipes it.
+ */
+export interface AgePayload {
+  /** The offset of the first chunk in the file (after the header and the nonce). */
+  start: number;
+  /** The payload's plaintext length. */
+  plaintextBytes: number;
+  key: Uint8Array;
+}
+
+/**
+ * Opens chunk `index` of a payload (`sealed`: its ciphertext and tag, read from
+ * `payload.start + index * (AGE_CHUNK_SIZE + 16)`) into `out`, exactly its plaintext's
+ * length. The last chunk is known by the plaintext length, as the nonce tells it apart.
+ * False if the tag does not verify.
+ */
+export function openAgeChunk(out: Uint8Array, sealed: Uint8Array, index: number, payload: Pick<AgePayload, 'plaintextBytes' | 'key'>): boolean {
+  const last = index === Math.max(0, Math.ceil(payload.plaintextBytes / AGE_CHUNK_SIZE) - 1);
+  return chachaIetfOpenInto(out, sealed, chunkNonce(new Uint8Array(12), index, last), payload.key);
+}
+
+/**
+ * What openAgeChunk writes, without checking the chunk's tag: only for a chunk whose
+ * plaintext is shown by other means to be what was opened, tag checked, before (see
+ * chachaIetfDecryptUncheckedInto).
+ */
+export function decryptAgeChunkUnchecked(out: Uint8Array, sealed: Uint8Array, index: number, payload: Pick<AgePayload, 'plaintextBytes' | 'key'>): void {
+  const last = index === Math.max(0, Math.ceil(payload.plaintextBytes / AGE_CHUNK_SIZE) - 1);
+  chachaIetfDecryptUncheckedInto(out, sealed.subarray(0, sealed.length - TAG_BYTES), chunkNonce(new Uint8Array(12), index, last), payload.key);
+}
+
+/** The number of bytes a payload chunk takes in the file, its tag included. */
+export const AGE_SEALED_CHUNK_BYTES = ENCRYPTED_CHUNK_SIZE;
+
 export class AgeDecryptor {
   private readonly identities: AgeIdentityInput[];
   private state: 'header' | 'nonce' | 'payload' | 'done' | 'failed' = 'header';
@@ -438,7 +475,15 @@ export class AgeDecryptor {
   private counter = 0;
   private readonly chunkNonce = new Uint8Array(12);
 
-  constructor(identities: AgeIdentityInput[]) {
+  // With `keepPayload`: where the payload starts, its plaintext so far, and a copy of its key.
+  private readonly keep: { start: number; plaintextBytes: number; key: Uint8Array | null } | undefined;
+
+  /**
+   * `keepPayload`: keep what `payload()` gives once the file has been decrypted whole (a
+   * copy of the payload key, which the caller then holds and wipes).
+   */
+  constructor(identities: AgeIdentityInput[], options: { keepPayload?: boolean } = {}) {
+    this.keep = options.keepPayload ? { start: -1, plaintextBytes: 0, key: null } : undefined;
     if (!Array.isArray(identities) || identities.length === 0) {
       throw new TearlineError('E_USAGE', 'age decryption needs at least one identity');
     }
@@ -474,8 +519,17 @@ export class AgeDecryptor {
         throw error;
       }
       if (at !== out.length) throw new Error('AgeDecryptor: the output was sized wrongly');
+      if (this.keep) this.keep.plaintextBytes += out.length;
       return out;
     });
+  }
+
+  /** With `keepPayload`, once finish() has returned: the payload, its key a copy for the caller to wipe. */
+  payload(): AgePayload {
+    if (!this.keep || this.state !== 'done' || !this.keep.key) throw new Error('AgeDecryptor: no payload kept');
+    const { start, plaintextBytes, key } = this.keep;
+    this.keep.key = null;
+    return { start, plaintextBytes, key };
   }
 
   finish(): Uint8Array {
@@ -493,6 +547,10 @@ export class AgeDecryptor {
       }
       const out = new Uint8Array(rest.length - TAG_BYTES);
       this.openInto(rest, true, out, 0);
+      if (this.keep) {
+        this.keep.plaintextBytes += out.length;
+        this.keep.key = this.key!.slice();
+      }
       this.state = 'done';
       this.wipe();
       return out;
@@ -558,6 +616,8 @@ export class AgeDecryptor {
     }
 
     const header = parseAgeHeader(view.subarray(0, end));
+    // The header is the file's first `end` bytes; the nonce follows it, then the chunks.
+    if (this.keep) this.keep.start = end + NONCE_BYTES;
     this.fileKey = unwrapFileKey(header.stanzas, this.identities);
     if (!equalBytes(headerMac(this.fileKey, header.macInput), header.mac)) {
       throw decryptError('the age header MAC does not match: the header was altered');

@@ -14,15 +14,15 @@
  * loaded (see serve()), which a later failure to load then ends with 'failed'.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { fromHex } from '../../../shared/bytes';
-import { checkEntry, type EntryHashes } from '../../../shared/bundle/entry-check';
-import { readEntryValue } from '../../../shared/bundle/framing';
 import { InclusionVerifier } from '../../../shared/bundle/inclusion';
 import { createEntryHasher, type EntryHasher } from '../crypto/entry-hasher';
 import { nativeSodium } from '../crypto/native-sodium';
-import { createBlake2b, createSha256, resumeBlake2b, sha256, sha256Parts, type StreamHasher } from '../crypto/hash';
+import { createBlake2b, createSha256, resumeBlake2b, sha256, type StreamHasher } from '../crypto/hash';
 import { loadSodium } from '../crypto/sodium';
-import { resumeReading } from '../crypto/same-reading';
+import { keyedReading, resumeReading } from '../crypto/same-reading';
+import { concatBytes, fromHex } from '../../../shared/bytes';
+import { checkEntriesWithHashes, SegmentChecker } from '../bundle/segments';
+import { toErrorInfo } from '../../../shared/errors';
 import { BUNDLE_PROTOCOL, type BundleWorkerData, type EntryOutcome, type FromBundleWorker, type HashName, type ToBundleWorker } from './bundle-protocol';
 
 const port = parentPort!;
@@ -34,7 +34,6 @@ function send(message: FromBundleWorker): void {
   port.postMessage(message);
 }
 
-const HASH = 32;
 
 /** Checks a batch with a verifier kept from batch to batch of the same checkpoint (it remembers the last path). */
 let inclusion: { key: string; verifier: InclusionVerifier } | undefined;
@@ -43,30 +42,36 @@ function checkBatch(
   hashEntries: EntryHasher,
   m: Extract<ToBundleWorker, { type: 'check' }>,
 ): { hashes: Uint8Array; outcomes: EntryOutcome[]; hashMs: number; checkMs: number } {
-  const { size, root, previousIndex: before } = m.context;
+  const { size, root, previousIndex } = m.context;
   const key = `${size}:${root}`;
   if (inclusion?.key !== key) inclusion = { key, verifier: new InclusionVerifier(sha256, size, fromHex(root)) };
   const started = performance.now();
   const hashes = hashEntries(m.bytes, m.desc);
   const hashed = performance.now();
-  const outcomes: EntryOutcome[] = [];
-  let previousIndex = before;
-  let r = 0;
-  for (let s = 0; s < m.spans.length; s += 2) {
-    const raw = readEntryValue(m.bytes.subarray(m.spans[s]!, m.spans[s]! + m.spans[s + 1]!));
-    const given: EntryHashes = { leaf: hashes.subarray(r, r + HASH), commitments: [] };
-    r += HASH;
-    for (let f = 0; f < raw.fields.length; f++, r += HASH) (given.commitments as Uint8Array[]).push(hashes.subarray(r, r + HASH));
-    const checked = checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size, inclusion: inclusion.verifier, previousIndex }, given);
-    previousIndex = Math.max(previousIndex, raw.index);
-    const entry = checked.entry;
-    const outcome: EntryOutcome = entry ? { id: entry.header.id, kind: entry.header.kind, caseId: entry.header.caseId } : {};
-    if (checked.problems.length > 0) outcome.problems = checked.problems;
-    if (entry && entry.withheld.length > 0) outcome.withheld = entry.withheld;
-    outcomes.push(outcome);
-  }
+  const outcomes = checkEntriesWithHashes(m.bytes, m.spans, hashes, { size, inclusion: inclusion.verifier, previousIndex });
   return { hashes, outcomes, hashMs: hashed - started, checkMs: performance.now() - hashed };
 }
+
+/** Takes segments in turn with the verifying thread until none is left (bundle/segments.ts). */
+function checkSegments(hashEntries: EntryHasher, m: Extract<ToBundleWorker, { type: 'segments' }>): void {
+  const count = m.job.segments.length;
+  let checker: SegmentChecker | undefined;
+  try {
+    checker = new SegmentChecker(m.job, hashEntries, m.ageKey);
+    for (let j = Atomics.add(m.claim, 0, 1); j < count; j = Atomics.add(m.claim, 0, 1)) {
+      send({ type: 'segment', result: checker.check(j, m.keys.subarray(j * KEY, (j + 1) * KEY)) });
+    }
+    send({ type: 'segments-done' });
+  } catch (error) {
+    send({ type: 'segments-done', error: toErrorInfo(error) });
+  } finally {
+    checker?.close();
+    m.keys.fill(0);
+    m.ageKey?.fill(0);
+  }
+}
+
+const KEY = 32;
 
 /**
  * Serves messages in order. The first reading needs only the stream hashes, which the
@@ -80,6 +85,8 @@ function serve(): void {
   const waiting: ToBundleWorker[] = [];
   let streams: { name: HashName; hasher: Pick<StreamHasher, 'digest'> & { update(bytes: Uint8Array): unknown } }[] = [];
   let copy = new Uint8Array(0);
+  // Begins the next segment's reading, while a reading in segments goes on here.
+  let cut: ((key: Uint8Array) => void) | undefined;
   const handle = (m: ToBundleWorker): void => {
     if (m.type === 'begin') {
       streams = m.names.map((name, i) => {
@@ -88,6 +95,21 @@ function serve(): void {
           if (!carried) throw new Error('a reading’s tag is only ever carried here');
           const reading = resumeReading(carried);
           return { name, hasher: { update: (bytes: Uint8Array) => (reading.update(bytes), undefined), digest: () => reading.end() } };
+        }
+        if (name === 'poly1305-segments') {
+          let current = carried ? resumeReading(carried) : undefined;
+          const tags: Uint8Array[] = [];
+          cut = (key) => {
+            if (current) tags.push(current.end());
+            current = keyedReading(key);
+          };
+          const digest = (): Uint8Array => {
+            if (current) tags.push(current.end());
+            current = undefined;
+            cut = undefined;
+            return concatBytes(...tags);
+          };
+          return { name, hasher: { update: (bytes: Uint8Array) => current?.update(bytes), digest } };
         }
         return { name, hasher: name === 'sha256' ? createSha256() : carried ? resumeBlake2b(64, carried) : createBlake2b(64) };
       });
@@ -106,6 +128,11 @@ function serve(): void {
       send({ type: 'hashed', id: m.id, hashes, hashMs: performance.now() - started });
     } else if (m.type === 'check') {
       send({ type: 'checked', id: m.id, ...checkBatch(hashEntries!, m) });
+    } else if (m.type === 'segments') {
+      checkSegments(hashEntries!, m);
+    } else if (m.type === 'cut') {
+      if (!cut) throw new Error('a cut without a reading in segments');
+      cut(m.key);
     } else if (m.type === 'finish') {
       const digests = streams.map((s) => s.hasher.digest());
       streams = [];
@@ -114,7 +141,7 @@ function serve(): void {
   };
   const streamsAtOnce = nativeSodium() !== undefined;
   port.on('message', (m: ToBundleWorker) => {
-    const ready = hashEntries !== undefined || (streamsAtOnce && waiting.length === 0 && m.type !== 'entries' && m.type !== 'check');
+    const ready = hashEntries !== undefined || (streamsAtOnce && waiting.length === 0 && m.type !== 'entries' && m.type !== 'check' && m.type !== 'segments');
     if (ready) handle(m);
     else waiting.push(m);
   });

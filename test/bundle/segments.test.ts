@@ -1,0 +1,277 @@
+/**
+ * A large bundle file's second reading in segments (electron/core/bundle/segments.ts): the
+ * first reading's cuts (FrameParser), the framing of a segment read again, the reading
+ * check per segment, and what the verification does when the file changes between the
+ * readings, when the worker stops early, and when it is cancelled. That a verdict in
+ * segments is the verdict of one thread is shown for every test vector and a bundle of
+ * thousands of entries in hash-worker.test.ts.
+ */
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../shared/bytes';
+import { DEFAULT_LIMITS, RECORD_HEADER_BYTES, TAG } from '../../shared/bundle/format';
+import { FrameParser, frameSegment, scanBundle } from '../../shared/bundle/framing';
+import type { Vault } from '../../electron/core/vault/vault';
+import { buildKeyCard } from '../../electron/core/vault/key-card';
+import { loadSodium } from '../../electron/core/crypto/sodium';
+import { SameReading, segmentTag } from '../../electron/core/crypto/same-reading';
+import { startHashWorker, type BackgroundHasher } from '../../electron/core/crypto/hash-worker';
+import { exportBundle, inspectBundle, loadBundle } from '../../electron/core/bundle';
+import { releaseLoaded } from '../../electron/core/bundle/input';
+import { readSegments, type SegmentResult } from '../../electron/core/bundle/segments';
+import { generateAgeIdentity } from '../../electron/core/formats/age';
+import { tempDir } from '../helpers/tmp';
+import { addCase, newVault } from './fixtures';
+
+const dir = tempDir('tearline-segments-');
+let n = 0;
+const file = () => path.join(dir, `s${++n}.bundle`);
+
+let sender: Vault;
+let trustKey: string;
+let bundle: string;
+let bytes: Uint8Array;
+
+beforeAll(async () => {
+  await loadSodium();
+  sender = await newVault(dir, 'Segment sender');
+  const { caseId } = addCase(sender);
+  sender.append(Array.from({ length: 300 }, (_, i) => ({ kind: 'note', body: { caseId, text: `Note ${i} `.padEnd(700, 'y') } })));
+  trustKey = buildKeyCard(sender).minisignPublicKey;
+  bundle = file();
+  await exportBundle(sender, { out: bundle, selection: { all: true }, singleFile: true });
+  bytes = new Uint8Array(readFileSync(bundle));
+});
+
+afterAll(() => sender.close());
+
+describe('the first reading’s cuts', () => {
+  it('hands on every byte of B once, in order, ending exactly at each cut, which falls at the end of a record', () => {
+    const layout = scanBundle(bytes, DEFAULT_LIMITS);
+    for (const pieceSize of [1, 7, 4096, 1 << 20]) {
+      const signed: Uint8Array[] = [];
+      const cuts: { offset: number; signedSoFar: number }[] = [];
+      let signedLength = 0;
+      let entries = 0;
+      const parser = new FrameParser(DEFAULT_LIMITS, {
+        signed: (piece) => {
+          signed.push(piece.slice());
+          signedLength += piece.length;
+        },
+        head: () => true,
+        entry: () => ++entries % 37 === 0,
+        cut: (offset) => cuts.push({ offset, signedSoFar: signedLength }),
+      });
+      for (let at = 0; at < bytes.length; at += pieceSize) parser.push(bytes.subarray(at, at + pieceSize));
+      expect(parser.finish().payloadEnd).toBe(layout.payloadEnd);
+      const joined = new Uint8Array(signedLength);
+      let at = 0;
+      for (const piece of signed) {
+        joined.set(piece, at);
+        at += piece.length;
+      }
+      expect(toHex(joined)).toBe(toHex(bytes.subarray(0, layout.payloadEnd)));
+      // One cut after HEAD, then one every 37 entries.
+      expect(cuts.length).toBe(1 + Math.floor(layout.entryCount / 37));
+      expect(cuts[0]!.offset).toBe(layout.entriesStart);
+      for (const cut of cuts) {
+        expect(cut.signedSoFar).toBe(cut.offset);
+        expect([TAG.entry, TAG.end]).toContain(bytes[cut.offset]);
+      }
+    }
+  });
+});
+
+describe('a segment read again', () => {
+  const layout = () => scanBundle(bytes, DEFAULT_LIMITS);
+
+  it('is framed as the first reading framed it: its entries, and END closing the last', () => {
+    const { entriesStart, payloadEnd, entryCount } = layout();
+    const spans = frameSegment(bytes.subarray(entriesStart, payloadEnd), DEFAULT_LIMITS, entriesStart, true);
+    expect(spans.length / 2).toBe(entryCount);
+    expect(spans[0]).toBe(RECORD_HEADER_BYTES);
+  });
+
+  it('is refused, with its place, when its records do not frame', () => {
+    const { entriesStart, payloadEnd } = layout();
+    const all = bytes.slice(entriesStart, payloadEnd);
+    const frame = (b: Uint8Array, last = true) => () => frameSegment(b, DEFAULT_LIMITS, entriesStart, last);
+    // The END record closes only the last segment.
+    expect(frame(all, false)).toThrow(/expected ENTRY or END, found tag 3/);
+    // Cut short, inside a record and inside a record header.
+    expect(frame(all.subarray(0, all.length - 100))).toThrow(/runs past the end|END is missing|cut short/);
+    expect(frame(all.subarray(0, 3))).toThrow(/record header is cut short/);
+    // Another tag where an entry should be.
+    const wrongTag = all.slice();
+    wrongTag[0] = TAG.head;
+    expect(frame(wrongTag)).toThrow(expect.objectContaining({ code: 'E_MALFORMED', at: `byte ${entriesStart}` }));
+    // An entry larger than the limit.
+    expect(() => frameSegment(all, { ...DEFAULT_LIMITS, maxEntryBytes: 100 }, entriesStart, true)).toThrow(expect.objectContaining({ code: 'E_TOO_LARGE' }));
+    // Bytes after END.
+    const after = new Uint8Array(all.length + 1);
+    after.set(all);
+    expect(frame(after)).toThrow(/bytes after END/);
+  });
+});
+
+describe('the reading check in segments', () => {
+  it('gives each segment a key of its own, and a tag that a reading in pieces and one of the whole agree on', () => {
+    const check = new SameReading();
+    try {
+      const data = bytes.subarray(0, 100_000);
+      const keys = [0, 1, 2].map((j) => toHex(check.segmentKey(j)));
+      expect(new Set(keys).size).toBe(3);
+      expect(toHex(check.segmentKey(1))).toBe(keys[1]);
+      const reading = check.reading(1);
+      for (let at = 0; at < data.length; at += 999) reading.update(data.subarray(at, at + 999));
+      const tag = reading.end();
+      expect(toHex(segmentTag(check.segmentKey(1), data))).toBe(toHex(tag));
+      check.firstSegmentRead(new Uint8Array(16));
+      check.firstSegmentRead(tag);
+      expect(check.segments).toBe(2);
+      expect(check.sameSegment(1, segmentTag(check.segmentKey(1), data))).toBe(true);
+      expect(check.sameSegment(1, segmentTag(check.segmentKey(1), data.subarray(1)))).toBe(false);
+      expect(check.sameSegment(0, segmentTag(check.segmentKey(1), data))).toBe(false);
+      expect(check.sameSegment(2, tag)).toBe(false);
+      // The key given to segmentTag is wiped.
+      const key = check.segmentKey(2);
+      segmentTag(key, data);
+      expect(key.every((b) => b === 0)).toBe(true);
+    } finally {
+      check.dispose();
+    }
+  });
+});
+
+describe('a verification in segments', () => {
+  it('refuses a file changed between the readings (E_BAD_SIGNATURE)', async () => {
+    const valid = await inspectBundle({ trustKey }, bundle, { hashWorkerFrom: 0, segmentBytes: 8192 });
+    expect(valid.valid).toBe(true);
+    const changedText = bytes.slice();
+    const at = Buffer.from(changedText).indexOf('Note 150 ');
+    changedText[at + 5] = changedText[at + 5]! ^ 1;
+    // Changed at the end of the first reading (the signature not checked yet), or cut short
+    // once the second has begun (a file that shrinks during the first is refused as E_IO).
+    const changes = [
+      { when: 'read', change: (f: string) => writeFileSync(f, changedText) },
+      { when: 'entries', change: (f: string) => truncateSync(f, bytes.length - 5000) },
+    ];
+    for (const { when, change } of changes) {
+      const out = file();
+      writeFileSync(out, bytes);
+      let changed = false;
+      const verdict = await inspectBundle({ trustKey }, out, {
+        hashWorkerFrom: 0,
+        segmentBytes: 8192,
+        onProgress: (done, total, phase) => {
+          if (phase === when && (when === 'entries' || done === total) && !changed) {
+            change(out);
+            changed = true;
+          }
+        },
+      });
+      expect(changed).toBe(true);
+      expect(verdict.signature).toBe('valid');
+      expect(verdict.valid).toBe(false);
+      expect(verdict.problems.map((p) => p.code)).toContain('E_BAD_SIGNATURE');
+    }
+  });
+
+  it('refuses an encrypted file changed between the readings, whose chunks are not opened again with their tags', async () => {
+    const age = generateAgeIdentity();
+    const sealed = file();
+    await exportBundle(sender, { out: sealed, selection: { all: true }, to: [age.recipient] });
+    const original = new Uint8Array(readFileSync(sealed));
+    const options = { hashWorkerFrom: 0, segmentBytes: 8192 };
+    expect((await inspectBundle({ trustKey, identities: [age.identity] }, sealed, options)).valid).toBe(true);
+    // A bit of the payload flipped: this reading would not open that chunk, the second does
+    // not check its tag, and its plaintext is not the first reading's.
+    const flipped = original.slice();
+    flipped[original.length - 3000] = flipped[original.length - 3000]! ^ 4;
+    // Changed at the end of the first reading, or cut in half once the second has begun.
+    const changes = [
+      { when: 'decrypt', change: (f: string) => writeFileSync(f, flipped), codes: ['E_BAD_SIGNATURE'] },
+      { when: 'entries', change: (f: string) => truncateSync(f, original.length / 2), codes: ['E_BAD_SIGNATURE', 'E_DECRYPT'] },
+    ];
+    for (const { when, change, codes } of changes) {
+      const out = file();
+      writeFileSync(out, original);
+      let changed = false;
+      const verdict = await inspectBundle({ trustKey, identities: [age.identity] }, out, {
+        ...options,
+        onProgress: (done, total, phase) => {
+          if (phase === when && (when === 'entries' || done === total) && !changed) {
+            change(out);
+            changed = true;
+          }
+        },
+      });
+      expect(changed).toBe(true);
+      expect(verdict.signature).toBe('valid');
+      expect(verdict.valid).toBe(false);
+      for (const code of codes) expect(verdict.problems.map((p) => p.code)).toContain(code);
+    }
+  });
+
+  it('checks on this thread what the worker left, when it stops early or never started', async () => {
+    const loaded = await loadBundle({ path: bundle }, { limits: DEFAULT_LIMITS, hashWorkerFrom: 0, segments: true, segmentBytes: 8192 });
+    try {
+      expect(loaded.segments!.length).toBeGreaterThan(10);
+      const scanned = scanBundle(bytes, DEFAULT_LIMITS);
+      const job = { file: bundle, segments: loaded.segments!, limits: DEFAULT_LIMITS, checkpoint: JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint };
+      // A worker that takes one segment and stops without answering it.
+      const quitter = {
+        checkSegments: async (_job, keys, claim) => {
+          Atomics.add(claim, 0, 1);
+          keys.fill(0);
+          return { code: 'E_IO', message: 'the worker could not read its segment' };
+        },
+      } as Pick<BackgroundHasher, 'checkSegments'> as BackgroundHasher;
+      // And no worker at all (one that could not start).
+      for (const worker of [quitter, undefined]) {
+        const results: SegmentResult[] = await readSegments(job, loaded.sameReading!, worker, {});
+        expect(results.map((r) => r.segment)).toEqual(loaded.segments!.map((_, j) => j));
+        expect(results.every((r) => loaded.sameReading!.sameSegment(r.segment, r.tag))).toBe(true);
+        expect(results.reduce((sum, r) => sum + r.summary.count, 0)).toBe(scanned.entryCount);
+        expect(results.every((r) => r.summary.valid.every((v) => v === 1))).toBe(true);
+      }
+    } finally {
+      releaseLoaded(loaded);
+    }
+  });
+
+  it('takes segments on both threads, and stops both when cancelled', async () => {
+    const worker = await startHashWorker();
+    expect(worker).toBeDefined();
+    const loaded = await loadBundle({ path: bundle }, { limits: DEFAULT_LIMITS, hashWorkerFrom: 0, segments: true, segmentBytes: 4096 });
+    try {
+      const job = { file: bundle, segments: loaded.segments!, limits: DEFAULT_LIMITS, checkpoint: JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint };
+      let fromWorker = 0;
+      const counted = {
+        checkSegments: (j, keys, claim, onResult) => worker!.checkSegments(j, keys, claim, (r) => (fromWorker++, onResult(r))),
+      } as Pick<BackgroundHasher, 'checkSegments'> as BackgroundHasher;
+      const seen: number[] = [];
+      const results = await readSegments(job, loaded.sameReading!, counted, { onSegment: (r) => seen.push(r.segment) });
+      expect(results.map((r) => r.segment)).toEqual(loaded.segments!.map((_, j) => j));
+      expect(seen.sort((a, b) => a - b)).toEqual(loaded.segments!.map((_, j) => j));
+      expect(fromWorker).toBeGreaterThan(0);
+      expect(fromWorker).toBeLessThan(results.length);
+      expect(results.every((r) => loaded.sameReading!.sameSegment(r.segment, r.tag))).toBe(true);
+      const controller = new AbortController();
+      let taken = 0;
+      await expect(
+        readSegments(job, loaded.sameReading!, worker!, {
+          signal: controller.signal,
+          onSegment: () => {
+            if (++taken === 2) controller.abort();
+          },
+        }),
+      ).rejects.toMatchObject({ code: 'E_CANCELLED' });
+      expect(taken).toBeLessThan(loaded.segments!.length);
+    } finally {
+      worker!.close();
+      releaseLoaded(loaded);
+    }
+  });
+});
