@@ -24,6 +24,7 @@
  */
 import { HASH_LENGTH, type HashFn } from '../merkle/hash';
 import { isTreeIndex } from '../merkle/tree-math';
+import { MerkleTree } from '../merkle/tree';
 
 const TWO_31 = 2 ** 31;
 // Exact on every safe integer; bit operations where the value fits them (the usual case).
@@ -58,6 +59,7 @@ export class InclusionVerifier {
   hashes = 0;
 
   constructor(hash: HashFn, size: number, root: Uint8Array) {
+    if (!primed) primeBranches(hash);
     this.hash = hash;
     this.size = size;
     this.root = root;
@@ -180,4 +182,25 @@ function equal(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, length: n
 }
 function isHash(value: unknown): value is Uint8Array {
   return value instanceof Uint8Array && value.length === HASH_LENGTH;
+}
+
+/**
+ * The engine optimises `verifyFlat` once it has run a few thousand times, and throws that
+ * code away the first time a branch it has never run is taken, then compiles it again.
+ * Some branches come late: the right edge of the tree (a node without a right sibling,
+ * promoted) only with a log's last entries, a proof that shares less of the remembered
+ * path only where a thread skips entries. On the bench's 100k entries that was five more
+ * compilations of it, ~0.13 s of the engine's compiler threads and ~ms of slow code each
+ * time. So the first verifier made in a thread first checks every proof of a small tree,
+ * and a wrong one, which takes those branches before there is anything to optimise.
+ */
+let primed = false;
+
+function primeBranches(hash: HashFn): void {
+  primed = true;
+  const leaves = Array.from({ length: 7 }, (_, i) => hash(Uint8Array.of(i)));
+  const tree = new MerkleTree(hash, leaves);
+  const verifier = new InclusionVerifier(hash, 7, tree.root());
+  for (const index of [0, 1, 2, 5, 6, 3, 4, 0]) verifier.verify(index, leaves[index]!, tree.inclusionProof(index));
+  verifier.verify(6, leaves[5]!, tree.inclusionProof(6));
 }
