@@ -170,20 +170,36 @@ export class FrameParser {
       at += take;
       if (this.have === this.need) this.complete();
       if (this.cutHere) {
-        this.cutHere = false;
         if (at > signedFrom) this.handlers.signed?.(chunk.subarray(signedFrom, at));
         signedFrom = at;
-        this.handlers.cut?.(this.offset);
+        this.cut();
+      }
+    }
+    // A unit of length zero (an empty value) completes without bytes: here, one whose record
+    // header ended this chunk. A cut after it comes after all of the chunk's bytes of B.
+    while (this.reading === 'value' && this.need === 0) {
+      this.complete();
+      if (this.cutHere) {
+        if (signedUpTo > signedFrom) this.handlers.signed?.(chunk.subarray(signedFrom, signedUpTo));
+        signedFrom = Math.max(signedFrom, signedUpTo);
+        this.cut();
       }
     }
     if (signedUpTo > signedFrom) this.handlers.signed?.(chunk.subarray(signedFrom, signedUpTo));
-    // A unit of length zero (an empty value) completes without bytes.
-    while (this.reading === 'value' && this.need === 0) this.complete();
     return this;
   }
 
+  private cut(): void {
+    this.cutHere = false;
+    this.handlers.cut?.(this.offset);
+  }
+
   finish(): FrameSummary {
-    while (this.reading === 'value' && this.need === 0) this.complete();
+    // (Every byte has been handed on by push: a cut here follows them all.)
+    while (this.reading === 'value' && this.need === 0) {
+      this.complete();
+      if (this.cutHere) this.cut();
+    }
     const atBoundary = this.reading === 'header' && this.have === 0;
     if (this.phase === 'after-sig' || (this.phase === 'after-end' && atBoundary)) {
       return { payloadEnd: this.payloadEnd, entryCount: this.entryCount, signed: this.phase === 'after-sig' };

@@ -6,11 +6,11 @@
  * segments is the verdict of one thread is shown for every test vector and a bundle of
  * thousands of entries in hash-worker.test.ts.
  */
-import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../shared/bytes';
-import { DEFAULT_LIMITS, RECORD_HEADER_BYTES, TAG } from '../../shared/bundle/format';
+import { BUNDLE_MAGIC, BUNDLE_PREAMBLE_BYTES, BUNDLE_VERSION, DEFAULT_LIMITS, RECORD_HEADER_BYTES, TAG } from '../../shared/bundle/format';
 import { FrameParser, frameSegment, scanBundle } from '../../shared/bundle/framing';
 import type { Vault } from '../../electron/core/vault/vault';
 import { buildKeyCard } from '../../electron/core/vault/key-card';
@@ -18,7 +18,9 @@ import { loadSodium } from '../../electron/core/crypto/sodium';
 import { SameReading, segmentTag } from '../../electron/core/crypto/same-reading';
 import { startHashWorker, type BackgroundHasher } from '../../electron/core/crypto/hash-worker';
 import { exportBundle, inspectBundle, loadBundle } from '../../electron/core/bundle';
-import { releaseLoaded } from '../../electron/core/bundle/input';
+import { releaseLoaded, segmentJob } from '../../electron/core/bundle/input';
+import { keyEnvironment } from '../../electron/core/bundle/environment';
+import { verifyLoaded } from '../../electron/core/bundle/verify';
 import { readSegments, type SegmentResult } from '../../electron/core/bundle/segments';
 import { generateAgeIdentity } from '../../electron/core/formats/age';
 import { tempDir } from '../helpers/tmp';
@@ -79,6 +81,26 @@ describe('the first reading’s cuts', () => {
         expect(cut.signedSoFar).toBe(cut.offset);
         expect([TAG.entry, TAG.end]).toContain(bytes[cut.offset]);
       }
+    }
+  });
+});
+
+describe('a cut after an empty record', () => {
+  it('comes where the record ends, after the bytes before it, whichever piece ends there', () => {
+    // The preamble, an empty HEAD (no bundle has one: HEAD is JSON), END.
+    const preamble = new Uint8Array(BUNDLE_PREAMBLE_BYTES);
+    preamble.set(BUNDLE_MAGIC);
+    preamble[BUNDLE_MAGIC.length] = BUNDLE_VERSION;
+    const b = new Uint8Array([...preamble, TAG.head, 0, 0, 0, 0, TAG.end, 0, 0, 0, 0]);
+    const headEnd = preamble.length + RECORD_HEADER_BYTES;
+    for (const split of [1, headEnd - 1, headEnd, headEnd + 1, b.length]) {
+      const cuts: { offset: number; signedSoFar: number }[] = [];
+      let signed = 0;
+      const parser = new FrameParser(DEFAULT_LIMITS, { signed: (piece) => void (signed += piece.length), head: () => true, cut: (offset) => void cuts.push({ offset, signedSoFar: signed }) });
+      parser.push(b.subarray(0, split)).push(b.subarray(split));
+      expect(parser.finish().payloadEnd, `split at ${split}`).toBe(b.length);
+      expect(cuts, `split at ${split}`).toEqual([{ offset: headEnd, signedSoFar: headEnd }]);
+      expect(signed).toBe(b.length);
     }
   });
 });
@@ -156,8 +178,10 @@ describe('a verification in segments', () => {
     const changes = [
       { when: 'read', change: (f: string) => writeFileSync(f, changedText) },
       { when: 'entries', change: (f: string) => truncateSync(f, bytes.length - 5000) },
+      // Grown after its signature record (not read again): the size says it changed.
+      { when: 'entries', change: (f: string) => appendFileSync(f, 'more'), code: 'E_IO' },
     ];
-    for (const { when, change } of changes) {
+    for (const { when, change, code } of changes) {
       const out = file();
       writeFileSync(out, bytes);
       let changed = false;
@@ -174,7 +198,7 @@ describe('a verification in segments', () => {
       expect(changed).toBe(true);
       expect(verdict.signature).toBe('valid');
       expect(verdict.valid).toBe(false);
-      expect(verdict.problems.map((p) => p.code)).toContain('E_BAD_SIGNATURE');
+      expect(verdict.problems.map((p) => p.code)).toContain(code ?? 'E_BAD_SIGNATURE');
     }
   });
 
@@ -190,9 +214,11 @@ describe('a verification in segments', () => {
     const flipped = original.slice();
     flipped[original.length - 3000] = flipped[original.length - 3000]! ^ 4;
     // Changed at the end of the first reading, or cut in half once the second has begun.
+    // Nothing of a segment that changed is taken (its plaintext was never authenticated): the
+    // only problems are that it changed, and, cut short, that the file's size did.
     const changes = [
       { when: 'decrypt', change: (f: string) => writeFileSync(f, flipped), codes: ['E_BAD_SIGNATURE'] },
-      { when: 'entries', change: (f: string) => truncateSync(f, original.length / 2), codes: ['E_BAD_SIGNATURE', 'E_DECRYPT'] },
+      { when: 'entries', change: (f: string) => truncateSync(f, Math.floor(original.length / 2)), codes: ['E_BAD_SIGNATURE', 'E_IO'] },
     ];
     for (const { when, change, codes } of changes) {
       const out = file();
@@ -210,7 +236,8 @@ describe('a verification in segments', () => {
       expect(changed).toBe(true);
       expect(verdict.signature).toBe('valid');
       expect(verdict.valid).toBe(false);
-      for (const code of codes) expect(verdict.problems.map((p) => p.code)).toContain(code);
+      expect(verdict.problems.map((p) => p.code)).toEqual(codes);
+      expect(verdict.entries.verified).toBeLessThan(verdict.entries.count);
     }
   });
 
@@ -219,7 +246,7 @@ describe('a verification in segments', () => {
     try {
       expect(loaded.segments!.length).toBeGreaterThan(10);
       const scanned = scanBundle(bytes, DEFAULT_LIMITS);
-      const job = { file: bundle, segments: loaded.segments!, limits: DEFAULT_LIMITS, checkpoint: JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint };
+      const job = segmentJob(loaded, DEFAULT_LIMITS, JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint);
       // A worker that takes one segment and stops without answering it.
       const quitter = {
         checkSegments: async (_job, keys, claim) => {
@@ -246,13 +273,13 @@ describe('a verification in segments', () => {
     expect(worker).toBeDefined();
     const loaded = await loadBundle({ path: bundle }, { limits: DEFAULT_LIMITS, hashWorkerFrom: 0, segments: true, segmentBytes: 4096 });
     try {
-      const job = { file: bundle, segments: loaded.segments!, limits: DEFAULT_LIMITS, checkpoint: JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint };
+      const job = segmentJob(loaded, DEFAULT_LIMITS, JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint);
       let fromWorker = 0;
       const counted = {
         checkSegments: (j, keys, claim, onResult) => worker!.checkSegments(j, keys, claim, (r) => (fromWorker++, onResult(r))),
       } as Pick<BackgroundHasher, 'checkSegments'> as BackgroundHasher;
       const seen: number[] = [];
-      const results = await readSegments(job, loaded.sameReading!, counted, { onSegment: (r) => seen.push(r.segment) });
+      const results = await readSegments(job, loaded.sameReading!, counted, { onSegment: (r) => void seen.push(r.segment) });
       expect(results.map((r) => r.segment)).toEqual(loaded.segments!.map((_, j) => j));
       expect(seen.sort((a, b) => a - b)).toEqual(loaded.segments!.map((_, j) => j));
       expect(fromWorker).toBeGreaterThan(0);
@@ -269,9 +296,33 @@ describe('a verification in segments', () => {
         }),
       ).rejects.toMatchObject({ code: 'E_CANCELLED' });
       expect(taken).toBeLessThan(loaded.segments!.length);
+      // Nothing is answered once it has settled (the worker's segment in progress was waited for).
+      const settled = taken;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(taken).toBe(settled);
     } finally {
       worker!.close();
       releaseLoaded(loaded);
     }
+  });
+});
+
+describe('a bundle loaded in segments', () => {
+  it('is verified for its verdict alone, and its age payload key is wiped after', async () => {
+    const age = generateAgeIdentity();
+    const sealed = file();
+    await exportBundle(sender, { out: sealed, selection: { all: true }, to: [age.recipient] });
+    const load = () => loadBundle({ path: sealed }, { limits: DEFAULT_LIMITS, hashWorkerFrom: 0, segments: true, identities: [age.identity] });
+    const env = keyEnvironment(trustKey);
+    const loaded = await load();
+    const key = loaded.agePayload!.key;
+    expect(key.some((b) => b !== 0)).toBe(true);
+    // An import (which stores each entry) cannot take a bundle read in segments.
+    await expect(verifyLoaded(loaded, env, { onEntry: () => undefined })).rejects.toMatchObject({ code: 'E_INTERNAL' });
+    expect(key.every((b) => b === 0)).toBe(true);
+    const again = await load();
+    const result = await verifyLoaded(again, env, {});
+    expect(again.agePayload!.key.every((b) => b === 0)).toBe(true);
+    expect(result.verdict.valid).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ import * as workers from '../../electron/core/crypto/hash-worker';
 import { loadSodium, sodium } from '../../electron/core/crypto/sodium';
 import { nativeSodium } from '../../electron/core/crypto/native-sodium';
 import { loadBundle } from '../../electron/core/bundle';
-import { releaseLoaded, secondPass } from '../../electron/core/bundle/input';
+import { releaseLoaded, secondPass, segmentJob } from '../../electron/core/bundle/input';
 import { readSegments } from '../../electron/core/bundle/segments';
 import { tempDir } from '../helpers/tmp';
 import { craftBundle, craftRecord } from './craft';
@@ -149,13 +149,7 @@ describe('the first reading and its worker', () => {
         if (process.env.TEARLINE_SODIUM !== 'wasm' && readyAt < size) {
           expect(begin.mock.calls[0]![0]).toEqual(['blake2b-512', 'poly1305-segments']);
         }
-        const job = {
-          file: sealed,
-          segments: loaded.segments!,
-          limits: DEFAULT_LIMITS,
-          checkpoint: JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint,
-          age: { start: loaded.agePayload!.start, plaintextBytes: loaded.agePayload!.plaintextBytes },
-        };
+        const job = segmentJob(loaded, DEFAULT_LIMITS, JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint);
         const results = await readSegments(job, loaded.sameReading!, loaded.hasher!, { ageKey: loaded.agePayload!.key });
         expect(results.map((r) => loaded.sameReading!.sameSegment(r.segment, r.tag))).toEqual(results.map(() => true));
         expect(results.reduce((sum, r) => sum + r.summary.count, 0)).toBe(loaded.frame.entryCount);

@@ -122,6 +122,52 @@ describe('locking', () => {
   });
 });
 
+describe('locking with a draft that cannot be saved, or is still being saved', () => {
+  it('says so instead of locking, and locks when Lock is pressed again', async () => {
+    window.location.hash = '#/cases/new';
+    const api = installFakeApi({
+      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
+      listCases: () => ({ total: 0, items: [] }),
+      listDrafts: () => [],
+      saveDraft: () => failure('E_IO', 'the disk is full'),
+      lockVault: () => null,
+    });
+    renderApp();
+    fireEvent.change(await screen.findByLabelText('Summary'), { target: { value: 'Typed a moment before locking' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
+    expect(await screen.findByText('The vault is not locked yet: a draft could not be saved.')).toBeTruthy();
+    expect(api.calls.map((c) => c.name)).not.toContain('lockVault');
+    expect(screen.getByLabelText('Summary')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Tearline' })).toBeTruthy();
+    expect(api.calls.map((c) => c.name)).toContain('lockVault');
+  });
+
+  it('waits for a save already on its way before the keys go', async () => {
+    window.location.hash = '#/cases/new';
+    let finish!: () => void;
+    const api = installFakeApi({
+      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
+      listCases: () => ({ total: 0, items: [] }),
+      listDrafts: () => [],
+      saveDraft: () => new Promise((resolve) => (finish = () => resolve({ savedAt: '2025-03-10T10:05:00.000Z' }))),
+      lockVault: () => null,
+    });
+    renderApp();
+    fireEvent.change(await screen.findByLabelText('Summary'), { target: { value: 'Saved on its own' } });
+    // The draft's own delay passes and its save starts, then Lock is pressed while it is on its way.
+    await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('saveDraft'), { timeout: 3000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(api.calls.map((c) => c.name)).not.toContain('lockVault');
+    act(() => finish());
+    expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Tearline' })).toBeTruthy();
+    const names = api.calls.map((c) => c.name);
+    expect(names.filter((n) => n === 'saveDraft')).toHaveLength(1);
+    expect(names.indexOf('saveDraft')).toBeLessThan(names.indexOf('lockVault'));
+  });
+});
+
 describe('creating a vault', () => {
   it('refuses two different passphrases, and shows the strength as it is typed', async () => {
     const api = installFakeApi({ vaultStatus: () => ({ state: 'absent', vault: null }), createVault: () => VAULT_INFO, listCases: () => ({ total: 0, items: [] }) });

@@ -19,12 +19,9 @@ import { entryValueIndex, FrameParser, hasBundleMagic, type FrameHandlers, type 
 import { AgeDecryptor, ageDearmor, type AgeIdentityInput, type AgePayload } from '../formats/age';
 import { startHashWorker, type BackgroundHasher, type HashName } from '../crypto/hash-worker';
 import { createBlake2b, createMovableBlake2b, type StreamHasher } from '../crypto/hash';
-import { SameReading } from '../crypto/same-reading';
+import { READING_TAG_BYTES, SameReading } from '../crypto/same-reading';
 import { PREHASH_BYTES } from '../formats/minisign';
-import { SEGMENT_BYTES, type Segment } from './segments';
-
-/** A reading's tag (Poly1305). */
-const SEGMENT_TAG_BYTES = 16;
+import { SEGMENT_BYTES, type Segment, type SegmentJob } from './segments';
 import { CHUNK_BYTES, checkAbort, tick, type BundlePhase, type RunOptions } from './progress';
 
 export interface BundleSource {
@@ -327,7 +324,6 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
     const segmented = options.segments === true && starting !== undefined && !inMemory && path !== undefined && source.bytes === undefined && sniffed !== 'age-armored';
     const segments: Segment[] = [];
     const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
-    let entriesSeen = 0;
     let highestIndex = -1;
     let reading = segmented ? undefined : sameReading?.reading();
     // Set when the reading's tag goes on in the worker too (an encrypted bundle, see below).
@@ -347,7 +343,6 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
       },
       entry: segmented
         ? (value, start) => {
-            entriesSeen++;
             highestIndex = Math.max(highestIndex, entryValueIndex(value));
             return start + value.length - segments[segments.length - 1]!.start >= segmentBytes;
           }
@@ -355,7 +350,7 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
       cut: (offset) => {
         const last = segments[segments.length - 1];
         if (last) last.end = offset;
-        segments.push({ start: offset, end: -1, before: entriesSeen, previousIndex: highestIndex });
+        segments.push({ start: offset, end: -1, previousIndex: highestIndex });
         // The segments' readings go on in the worker once it has taken them over (see below).
         if (readingMoved) {
           background!.cut(sameReading!.segmentKey(segments.length - 1));
@@ -391,7 +386,7 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
     const digests = background ? await background.finish() : [here!.digest()];
     if (segmented && readingMoved) {
       const tags = digests[1]!;
-      for (let at = 0; at < tags.length; at += SEGMENT_TAG_BYTES) sameReading!.firstSegmentRead(tags.subarray(at, at + SEGMENT_TAG_BYTES));
+      for (let at = 0; at < tags.length; at += READING_TAG_BYTES) sameReading!.firstSegmentRead(tags.subarray(at, at + READING_TAG_BYTES));
     }
     const digest = digests[0]!;
     // A worker that became ready only after the first pass still serves the second.
@@ -454,6 +449,20 @@ function finishLoad(source: BundleSource, limits: BundleLimits, first: FirstPass
     pass: (o = {}) => pass(o, 'entries'),
     ...(sameReading ? { sameReading } : {}),
     ...(background ? { hasher: background } : {}),
+  };
+}
+
+/** What both threads need to read a bundle loaded in segments again (bundle/segments.ts), checked against `checkpoint`. */
+export function segmentJob(loaded: LoadedBundle, limits: BundleLimits, checkpoint: { size: number; root: string }): SegmentJob {
+  if (!loaded.segments || loaded.file === undefined) throw new Error('the bundle was not loaded in segments');
+  const age = loaded.agePayload;
+  return {
+    file: loaded.file,
+    fileBytes: loaded.inputBytes,
+    segments: loaded.segments,
+    limits,
+    checkpoint: { size: checkpoint.size, root: checkpoint.root },
+    ...(age ? { age: { start: age.start, plaintextBytes: age.plaintextBytes } } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The second reading of a large bundle file, split in segments that both threads take in
- * turn (docs/bundle-format.md, section 4): each reads its segments of the file itself,
+ * turn (docs/bundle-format.md, section 12): each reads its segments of the file itself,
  * authenticates them, frames, hashes and checks their entries, and gives back what the
  * verdict needs of each entry. Without it, this thread read and framed every entry and
  * handed the worker batches of them to hash or check, and those hand-overs (copies,
@@ -15,7 +15,7 @@
  * with the same inputs (its bytes, and the highest index before it), and the answers are
  * taken in bundle order, so the verdict does not depend on which thread checked what.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fromHex } from '../../../shared/bytes';
 import { TearlineError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { checkEntry, type CheckedEntry, type EntryHashes } from '../../../shared/bundle/entry-check';
@@ -29,7 +29,7 @@ import { createEntryHasher, type EntryHasher } from '../crypto/entry-hasher';
 import type { BackgroundHasher } from '../crypto/hash-worker';
 import { tick, type RunOptions } from './progress';
 import { AGE_CHUNK_SIZE, AGE_SEALED_CHUNK_BYTES, decryptAgeChunkUnchecked } from '../formats/age';
-import type { EntryOutcome, Segment, SegmentJob, SegmentResult, SegmentSummary } from '../workers/bundle-protocol';
+import { SEGMENT_KEY_BYTES, type EntryOutcome, type Segment, type SegmentJob, type SegmentResult, type SegmentSummary } from '../workers/bundle-protocol';
 
 export type { Segment, SegmentJob, SegmentResult, SegmentSummary };
 
@@ -38,7 +38,7 @@ export const SEGMENT_BYTES = 2 * 1024 * 1024;
 
 /** A reader and checker of segments, one per thread, each with its own memory of proofs. */
 export class SegmentChecker {
-  private readonly fd: number;
+  readonly fd: number;
   private readonly inclusion: InclusionVerifier;
   private buffer = new Uint8Array(0);
 
@@ -111,7 +111,11 @@ export class SegmentChecker {
     return into;
   }
 
-  /** A segment of an age file's plaintext: the chunks that hold it, opened (their tags checked). */
+  /**
+   * A segment of an age file's plaintext: the chunks that hold it, decrypted without their
+   * tags (the segment's own tag shows that the plaintext is the first reading's, whose
+   * chunks were all opened with theirs). A chunk cut short is E_DECRYPT.
+   */
   private readAge(segment: Segment): Uint8Array {
     const { start, plaintextBytes } = this.job.age!;
     const first = Math.floor(segment.start / AGE_CHUNK_SIZE);
@@ -145,8 +149,7 @@ export class SegmentChecker {
     let d = 0;
     for (let s = 0; s < spans.length; s += 2) d = describeEntryValue(bytes, spans[s]!, desc, d);
     const hashes = this.hashEntries(bytes, desc);
-    const count = spans.length / 2;
-    const summary: SegmentSummary = { count, firstIndex: -1, lastIndex: -1, indexes: new Float64Array(count), valid: new Uint8Array(count), ids: '', problems: [], kinds: {}, withheld: {}, cases: [], previews: [] };
+    const summary = emptySummary(spans.length / 2);
     const ids: string[] = [];
     const cases = new Set<string>();
     let e = 0;
@@ -167,7 +170,7 @@ export class SegmentChecker {
           cases.add(header.caseId);
           summary.cases.push(header.caseId);
         }
-        if (summary.previews.length < PREVIEW_LIMIT) summary.previews.push(previewOf(index, entry));
+        if (summary.previews.length < PREVIEW_LIMIT) summary.previews.push(previewOf(entry, null));
       }
       e++;
     });
@@ -178,8 +181,9 @@ export class SegmentChecker {
 
 const HASH = 32;
 
-function emptySummary(): SegmentSummary {
-  return { count: 0, firstIndex: -1, lastIndex: -1, indexes: new Float64Array(0), valid: new Uint8Array(0), ids: '', problems: [], kinds: {}, withheld: {}, cases: [], previews: [] };
+/** A summary to fill for `count` entries. */
+function emptySummary(count = 0): SegmentSummary {
+  return { count, firstIndex: -1, lastIndex: -1, indexes: new Float64Array(count), valid: new Uint8Array(count), ids: '', problems: [], kinds: {}, withheld: {}, cases: [], previews: [] };
 }
 
 /** checkEntry over entries whose leaves and commitments are already hashed (`hashes`, as an EntryHasher gives them), in order. */
@@ -221,42 +225,59 @@ export function checkEntriesWithHashes(
   return out;
 }
 
-function previewOf(index: number, entry: CheckedEntry): PreviewEntry {
+/** The verdict's preview of an entry that passed, with its status in the vault (null without one). */
+export function previewOf(entry: CheckedEntry, status: PreviewEntry['status']): PreviewEntry {
   const { header, body, withheld } = entry;
-  return { index, id: header.id, kind: header.kind, caseId: header.caseId, ts: header.ts, summary: summarizeEntry(header, body), withheld, status: null };
+  return { index: entry.index, id: header.id, kind: header.kind, caseId: header.caseId, ts: header.ts, summary: summarizeEntry(header, body), withheld, status };
 }
 
 /**
  * The second reading in segments, this thread and the worker taking them in turn: every
- * segment's result, in order. Where the worker stops early (it failed, or stopped on a
- * segment it could not read), this thread checks what it left.
+ * segment's result, in order (or those taken before `onSegment` asked to stop). Where the
+ * worker stops early (it failed, or it could not start reading), this thread
+ * checks what it left, and the verdict is the same. Nothing is answered after it settles:
+ * the worker's segment in progress is waited for, even after a failure here.
+ *
+ * `onSegment` sees each result as it comes, in any order; returning true stops both
+ * threads from taking more (a segment that changed: reading on would only cost time).
  */
 export async function readSegments(
   job: SegmentJob,
   sameReading: SameReading,
   worker: BackgroundHasher | undefined,
-  options: RunOptions & { onSegment?: (result: SegmentResult) => void; ageKey?: Uint8Array },
+  options: RunOptions & { onSegment?: (result: SegmentResult) => boolean | void; ageKey?: Uint8Array },
 ): Promise<SegmentResult[]> {
   const count = job.segments.length;
   const results: (SegmentResult | undefined)[] = new Array(count);
   const claim = new Int32Array(new SharedArrayBuffer(4));
+  let stopped = false;
+  // A failure of onSegment, which runs in the worker's message handler too: kept, and thrown here.
+  let failed: { error: unknown } | undefined;
   const taken = (result: SegmentResult): void => {
     results[result.segment] = result;
-    options.onSegment?.(result);
+    if (stopped) return;
+    try {
+      if (options.onSegment?.(result) === true) stopped = true;
+    } catch (error) {
+      failed ??= { error };
+      stopped = true;
+    }
+    if (stopped) Atomics.store(claim, 0, count);
   };
   // (A worker that could not start leaves every segment to this thread.)
   let workerDone: Promise<unknown> | undefined;
   if (worker) {
-    const keys = new Uint8Array(count * KEY);
+    const keys = new Uint8Array(count * SEGMENT_KEY_BYTES);
     for (let j = 0; j < count; j++) {
       const key = sameReading.segmentKey(j);
-      keys.set(key, j * KEY);
+      keys.set(key, j * SEGMENT_KEY_BYTES);
       key.fill(0);
     }
     workerDone = worker.checkSegments(job, keys, claim, taken, options.ageKey?.slice());
   }
-  const checker = new SegmentChecker(job, createEntryHasher(), options.ageKey);
+  let checker: SegmentChecker | undefined;
   try {
+    checker = new SegmentChecker(job, createEntryHasher(), options.ageKey);
     for (let j = Atomics.add(claim, 0, 1); j < count; j = Atomics.add(claim, 0, 1)) {
       taken(checker.check(j, sameReading.segmentKey(j)));
       // Lets the worker's answers in, and a cancellation.
@@ -264,13 +285,23 @@ export async function readSegments(
     }
     // A worker that stopped early has left its segment unanswered: it is checked here.
     await workerDone;
-    for (let j = 0; j < count; j++) if (!results[j]) taken(checker.check(j, sameReading.segmentKey(j)));
-    return results as SegmentResult[];
+    for (let j = 0; j < count && !stopped; j++) if (!results[j]) taken(checker.check(j, sameReading.segmentKey(j)));
+    if (failed) throw failed.error;
+    // A file that grew or shrank since the first reading (beyond B, say) is not the file read then.
+    let size: number;
+    try {
+      size = fstatSync(checker.fd).size;
+    } catch (error) {
+      throw new TearlineError('E_IO', `cannot read ${job.file}: ${(error as Error).message}`, { cause: error });
+    }
+    if (size !== job.fileBytes) throw new TearlineError('E_IO', `cannot read ${job.file}: it changed while it was read`);
+    return results.filter((r): r is SegmentResult => r !== undefined);
   } finally {
-    // Nothing more for the worker to take (after a cancellation, or a failure here).
+    // Nothing more for the worker to take (after a cancellation, or a failure here), and
+    // nothing answered once this has settled: it ends the segment it is checking.
     Atomics.store(claim, 0, count);
-    checker.close();
+    await workerDone;
+    checker?.close();
   }
 }
 
-const KEY = 32;

@@ -18,8 +18,7 @@ import { InclusionVerifier } from '../../../shared/bundle/inclusion';
 import { checkEntry, checkedEntryOf, type CheckedEntry, type EntryHashes } from '../../../shared/bundle/entry-check';
 import { checkConsistencyProofs, relate, type HeldCheckpoint, type RelationResult } from '../../../shared/bundle/relation';
 import { SeenIds } from '../../../shared/bundle/seen-ids';
-import { addProblem, emptyVerdict, PREVIEW_LIMIT, type PreviewEntry, type Problem, type Verdict } from '../../../shared/bundle/verdict';
-import { summarizeEntry } from '../../../shared/domain';
+import { addProblem, emptyVerdict, PREVIEW_LIMIT, type Problem, type Verdict } from '../../../shared/bundle/verdict';
 import { createSha256, sha256, sha256Parts } from '../crypto/hash';
 import {
   formatMinisignKeyId,
@@ -27,9 +26,9 @@ import {
   verifyMinisign,
   type MinisignSignature,
 } from '../formats/minisign';
-import { releaseLoaded, secondPass, type HashWorkerOption, type LoadedBundle } from './input';
+import { releaseLoaded, secondPass, segmentJob, type HashWorkerOption, type LoadedBundle } from './input';
 import { EntryBatches } from './entry-batches';
-import { readSegments, type SegmentResult } from './segments';
+import { previewOf, readSegments, type SegmentResult } from './segments';
 import type { EntryOutcome } from '../crypto/hash-worker';
 import { ENTRY_BATCH, type RunOptions } from './progress';
 
@@ -252,7 +251,6 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   let done = 0;
   let countNew = 0;
   let countMore = 0;
-  const reading = loaded.sameReading?.reading();
   // An import also records the SHA-256 of B: on the first pass's worker when there is one,
   // beside the entry checks.
   const background = loaded.hasher;
@@ -267,9 +265,7 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
   const ids = new SeenIds();
   const forgedId = (index: number, id: string, whose: string): void =>
     addProblem(verdict, { code: 'E_INVALID_ENTRY', message: `entry #${index}: its id ${id} is ${whose}`, at: `entry ${index}` });
-  // `preview`: an entry checked in a segment comes with its preview instead (segments are
-  // read only where nothing else of an entry is needed: see loadBundle's `segments`).
-  const take = (index: number, problems: readonly Problem[], valid: EntrySummary | undefined, entryOf: (() => CheckedEntry) | undefined, preview?: PreviewEntry): void => {
+  const take = (index: number, problems: readonly Problem[], valid: EntrySummary | undefined, entryOf: () => CheckedEntry): void => {
     if (done === 0) entries.firstIndex = index;
     entries.lastIndex = index;
     previousIndex = Math.max(previousIndex, index);
@@ -282,9 +278,7 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
       entries.kinds[kind] = (entries.kinds[kind] ?? 0) + 1;
       if (valid.caseId !== null && cases.size < 10_000) cases.add(valid.caseId);
       for (const f of valid.withheld) entries.withheld[f] = (entries.withheld[f] ?? 0) + 1;
-      if (!entryOf) {
-        if (verdict.preview.length < PREVIEW_LIMIT && preview) verdict.preview.push(preview);
-      } else if (env.entryStatus || env.ownEntry || options.onEntry || verdict.preview.length < PREVIEW_LIMIT) {
+      if (env.entryStatus || env.ownEntry || options.onEntry || verdict.preview.length < PREVIEW_LIMIT) {
         const entry = entryOf();
         // Ids are random (UUIDv7): another log's entry with one of ours is forged, made to
         // stand in for our own record in the case it belongs to.
@@ -301,16 +295,7 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
         if (status === 'new') countNew++;
         if (status === 'more-fields') countMore++;
         if (verdict.preview.length < PREVIEW_LIMIT) {
-          verdict.preview.push({
-            index: entry.index,
-            id: entry.header.id,
-            kind,
-            caseId: entry.header.caseId,
-            ts: entry.header.ts,
-            summary: summarizeEntry(entry.header, entry.body),
-            withheld: entry.withheld,
-            status,
-          });
+          verdict.preview.push(previewOf(entry, status));
         }
         options.onEntry?.(entry, status, { head, signer, verdict });
       }
@@ -336,15 +321,26 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
     if (env.entryStatus || env.ownEntry || options.onEntry || options.bundleHash) {
       throw new TearlineError('E_INTERNAL', 'a bundle loaded in segments is verified for its verdict alone');
     }
-    // Each segment's entries are taken in bundle order as soon as those before are in.
+    // Each segment's entries are taken in bundle order as soon as those before are in. A
+    // segment that is not what the first reading read (its tag differs), or could not be
+    // read whole, is not taken, nor any after it (an age segment read again was never
+    // authenticated otherwise), and the threads take no more.
+    const sameReading = loaded.sameReading!;
     const waiting = new Map<number, SegmentResult>();
     let next = 0;
-    let failure: TearlineError | undefined;
-    let changed = false;
+    let broken: { failure?: TearlineError } | undefined;
+    let segmentCount = 0;
     const takeSegment = (r: SegmentResult): void => {
+      if (!sameReading.sameSegment(r.segment, r.tag)) {
+        broken = {};
+        return;
+      }
+      if (r.failure) {
+        // (Bytes that framed in the first reading frame again: only a changed file fails here.)
+        broken = { failure: new TearlineError(r.failure.code, r.failure.message, r.failure.at === undefined ? undefined : { at: r.failure.at }) };
+        return;
+      }
       const s = r.summary;
-      if (!loaded.sameReading!.sameSegment(r.segment, r.tag)) changed = true;
-      if (failure) return;
       if (s.count > 0) {
         if (done === 0) entries.firstIndex = s.firstIndex;
         entries.lastIndex = s.lastIndex;
@@ -367,19 +363,12 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
       for (const preview of s.previews) if (verdict.preview.length < PREVIEW_LIMIT) verdict.preview.push(preview);
       done += s.count;
       options.onProgress?.(done, total, 'entries');
-      if (r.failure) failure = new TearlineError(r.failure.code, r.failure.message, r.failure.at === undefined ? undefined : { at: r.failure.at });
     };
-    let segmentCount = 0;
+    let readError: unknown;
     try {
       await readSegments(
-        {
-          file: loaded.file!,
-          segments: loaded.segments,
-          limits,
-          checkpoint: { size: head.checkpoint.size, root: head.checkpoint.root },
-          ...(loaded.agePayload ? { age: { start: loaded.agePayload.start, plaintextBytes: loaded.agePayload.plaintextBytes } } : {}),
-        },
-        loaded.sameReading!,
+        segmentJob(loaded, limits, head.checkpoint),
+        sameReading,
         background,
         {
           ...(options.signal ? { signal: options.signal } : {}),
@@ -387,26 +376,29 @@ async function verifyWith(loaded: LoadedBundle, env: VerifyEnvironment, options:
           onSegment: (r) => {
             segmentCount++;
             waiting.set(r.segment, r);
-            for (let ready = waiting.get(next); ready; ready = waiting.get(next)) {
+            for (let ready = waiting.get(next); ready && !broken; ready = waiting.get(next)) {
               waiting.delete(next++);
               takeSegment(ready);
             }
+            return broken !== undefined;
           },
         },
       );
     } catch (error) {
-      return stop(result, error);
+      readError = error;
     }
     // Every segment must be what the first reading authenticated, or nothing read is.
-    if (changed || segmentCount !== loaded.sameReading!.segments) {
+    if ((broken && !broken.failure) || (!broken && !readError && segmentCount !== sameReading.segments)) {
       addProblem(verdict, { code: 'E_BAD_SIGNATURE', message: 'the bundle changed while it was being read: what was read is not what was signed' });
     }
-    if (failure) return stop(result, failure);
+    if (readError !== undefined) return stop(result, readError);
+    if (broken?.failure) return stop(result, broken.failure);
     options.onProgress?.(done, total, 'entries');
     entries.cases = [...cases];
     verdict.valid = verdict.problemCount === 0;
     return result;
   }
+  const reading = loaded.sameReading?.reading();
   const batches = useBackground ? new EntryBatches(background, sink, { size: head.checkpoint.size, root: head.checkpoint.root }, options.workerChecks) : undefined;
   try {
     await secondPass(

@@ -198,11 +198,8 @@ class WorkerHasher implements BackgroundHasher {
   }
 
   begin(names: HashName[], resume?: (Uint8Array | null)[]): void {
-    // Transferred, so that no copy of a state (a reading's holds its key) stays here. A
-    // transfer takes the whole buffer: a state that is part of a larger one goes as a copy
-    // of its own, and is wiped here.
-    const given = resume ?? [];
-    const sent = given.map((state) => (state === null || (state.byteOffset === 0 && state.byteLength === state.buffer.byteLength) ? state : state.slice()));
+    // Transferred (movable), so that no copy of a state (a reading's holds its key) stays here.
+    const sent = (resume ?? []).map((state) => (state === null ? null : movable(state)));
     const states = sent.filter((state): state is Uint8Array => state !== null);
     try {
       if (this.failure) throw this.failure;
@@ -210,16 +207,11 @@ class WorkerHasher implements BackgroundHasher {
     } catch (error) {
       for (const state of states) state.fill(0);
       throw error;
-    } finally {
-      given.forEach((state, i) => {
-        if (state !== null && state !== sent[i]) state.fill(0);
-      });
     }
   }
 
   cut(key: Uint8Array): void {
-    const own = key.byteOffset === 0 && key.byteLength === key.buffer.byteLength ? key : key.slice();
-    if (own !== key) key.fill(0);
+    const own = movable(key);
     try {
       if (this.failure) throw this.failure;
       // The bytes before the cut go first, in a block of their own.
@@ -281,18 +273,12 @@ class WorkerHasher implements BackgroundHasher {
   }
 
   async checkSegments(job: SegmentJob, keys: Uint8Array, claim: Int32Array, onResult: (result: SegmentResult) => void, ageKey?: Uint8Array): Promise<ErrorInfo | undefined> {
-    // Transferred, so that no copy of a key stays here; a view into a larger buffer goes as a copy of its own.
-    const own = (k: Uint8Array): Uint8Array => {
-      if (k.byteOffset === 0 && k.byteLength === k.buffer.byteLength) return k;
-      const copy = k.slice();
-      k.fill(0);
-      return copy;
-    };
-    const sent = [own(keys), ...(ageKey ? [own(ageKey)] : [])];
+    const sent = [movable(keys), ...(ageKey ? [movable(ageKey)] : [])];
     const wipe = (): void => sent.forEach((k) => k.fill(0));
-    if (this.failure) {
+    if (this.failure || this.segmentsDone) {
       wipe();
-      return toErrorInfo(this.failure);
+      // (One reading in segments at a time: a second would take the first one's answers.)
+      return toErrorInfo(this.failure ?? new Error('the worker is already reading segments'));
     }
     return this.held(
       new Promise<ErrorInfo | undefined>((resolve) => {
@@ -356,6 +342,18 @@ class WorkerHasher implements BackgroundHasher {
     this.waiting = [];
     for (const resolve of waiting) resolve();
   }
+}
+
+/**
+ * A state or key to transfer to the worker, so that no copy of it stays here. A transfer
+ * takes the whole buffer: one that is part of a larger buffer goes as a copy of its own,
+ * and is wiped here.
+ */
+function movable(secret: Uint8Array): Uint8Array {
+  if (secret.byteOffset === 0 && secret.byteLength === secret.buffer.byteLength) return secret;
+  const copy = secret.slice();
+  secret.fill(0);
+  return copy;
 }
 
 /**

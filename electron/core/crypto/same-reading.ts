@@ -12,7 +12,8 @@
  * the same assurance at nearly four times the cost (~0.18 s of a 185 MB bundle's check,
  * on the thread that bounds it); Poly1305 costs ~0.05 s. An encrypted bundle's first reading
  * is finished on the bundle worker (`carry`, `resumeReading`), as decrypting keeps this
- * thread the busier one.
+ * thread the busier one. A reading in segments (bundle/segments.ts) authenticates each
+ * segment so, under a key of its own (`segmentKey`), with the same bound per segment.
  */
 import { TearlineError } from '../../../shared/errors';
 import { nativeSodium, unshared, type NativeSodium } from './native-sodium';
@@ -21,7 +22,9 @@ import { sodium } from './sodium';
 import { blake2b } from './hash';
 
 const KEY_BYTES = 32;
-const TAG_BYTES = 16;
+/** A reading's tag (Poly1305). */
+export const READING_TAG_BYTES = 16;
+const TAG_BYTES = READING_TAG_BYTES;
 
 export interface Reading {
   update(bytes: Uint8Array): void;
@@ -114,7 +117,7 @@ export class SameReading {
   /** The readings not ended yet: a reading that fails midway is ended by dispose(). */
   private readonly open = new Set<Reading>();
 
-  /** The first reading's tag of each segment (`segmentReading`), in order. */
+  /** The first reading's tag of each segment (`reading(segment)`), in order. */
   private firstSegments: Uint8Array[] = [];
 
   /** Starts authenticating one reading (of segment `segment` alone, when given). */

@@ -415,12 +415,6 @@ export async function* ageEncryptStream(
 // Decryption
 
 /**
- * Streaming decryption of a binary age file: `push` ciphertext in pieces of any size and
- * get back the plaintext of every chunk that has been authenticated; `finish` checks that
- * the file ended exactly after a valid last chunk. After any failure the decryptor
- * refuses further use. See the module note on releasing plaintext early.
- */
-/**
  * Where a decrypted age file's payload lies, and the key that opens its chunks, so that
  * they can be read again out of order (a bundle's second reading in segments,
  * bundle/segments.ts). `key` is the payload key: whoever holds this wipes it.
@@ -434,20 +428,11 @@ export interface AgePayload {
 }
 
 /**
- * Opens chunk `index` of a payload (`sealed`: its ciphertext and tag, read from
- * `payload.start + index * (AGE_CHUNK_SIZE + 16)`) into `out`, exactly its plaintext's
- * length. The last chunk is known by the plaintext length, as the nonce tells it apart.
- * False if the tag does not verify.
- */
-export function openAgeChunk(out: Uint8Array, sealed: Uint8Array, index: number, payload: Pick<AgePayload, 'plaintextBytes' | 'key'>): boolean {
-  const last = index === Math.max(0, Math.ceil(payload.plaintextBytes / AGE_CHUNK_SIZE) - 1);
-  return chachaIetfOpenInto(out, sealed, chunkNonce(new Uint8Array(12), index, last), payload.key);
-}
-
-/**
- * What openAgeChunk writes, without checking the chunk's tag: only for a chunk whose
- * plaintext is shown by other means to be what was opened, tag checked, before (see
- * chachaIetfDecryptUncheckedInto).
+ * Decrypts chunk `index` of a payload (`sealed`: its ciphertext and tag, read from
+ * `payload.start + index * AGE_SEALED_CHUNK_BYTES`) into `out`, exactly its plaintext's
+ * length, WITHOUT checking its tag (the last chunk is known by the plaintext length, as
+ * its nonce says). Only for a chunk whose plaintext is shown by other means to be what was
+ * opened, tag checked, before (see chachaIetfDecryptUncheckedInto).
  */
 export function decryptAgeChunkUnchecked(out: Uint8Array, sealed: Uint8Array, index: number, payload: Pick<AgePayload, 'plaintextBytes' | 'key'>): void {
   const last = index === Math.max(0, Math.ceil(payload.plaintextBytes / AGE_CHUNK_SIZE) - 1);
@@ -457,6 +442,12 @@ export function decryptAgeChunkUnchecked(out: Uint8Array, sealed: Uint8Array, in
 /** The number of bytes a payload chunk takes in the file, its tag included. */
 export const AGE_SEALED_CHUNK_BYTES = ENCRYPTED_CHUNK_SIZE;
 
+/**
+ * Streaming decryption of a binary age file: `push` ciphertext in pieces of any size and
+ * get back the plaintext of every chunk that has been authenticated; `finish` checks that
+ * the file ended exactly after a valid last chunk. After any failure the decryptor
+ * refuses further use. See the module note on releasing plaintext early.
+ */
 export class AgeDecryptor {
   private readonly identities: AgeIdentityInput[];
   private state: 'header' | 'nonce' | 'payload' | 'done' | 'failed' = 'header';

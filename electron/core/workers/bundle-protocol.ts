@@ -86,12 +86,13 @@ export type FromBundleWorker =
 
 // The second reading in segments (bundle/segments.ts).
 
+/** The bytes of a segment's reading key, as the worker is given them, one after another. */
+export const SEGMENT_KEY_BYTES = 32;
+
 export interface Segment {
   /** Where its first record starts in B, and where its last ends (the last segment ends with END). */
   start: number;
   end: number;
-  /** The number of entries before it. */
-  before: number;
   /** The highest index of the entries before it, or -1. */
   previousIndex: number;
 }
@@ -99,6 +100,8 @@ export interface Segment {
 /** What the threads share to read the segments of one bundle file again. */
 export interface SegmentJob {
   file: string;
+  /** The file's size when the first reading read it. */
+  fileBytes: number;
   segments: Segment[];
   limits: BundleLimits;
   checkpoint: { size: number; root: string };
@@ -136,6 +139,9 @@ export interface SegmentResult {
   summary: SegmentSummary;
   /** The tag of the bytes read, under the segment's key. */
   tag: Uint8Array;
-  /** A failure of the framing (only a file changed since the first reading has one), after `summary`'s entries. */
+  /**
+   * Why the segment could not be read whole (framed, or for an age file, its chunks cut
+   * short): only a file changed since the first reading fails so, and `summary` is then empty.
+   */
   failure?: ErrorInfo;
 }

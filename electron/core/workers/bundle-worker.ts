@@ -23,7 +23,7 @@ import { keyedReading, resumeReading } from '../crypto/same-reading';
 import { concatBytes, fromHex } from '../../../shared/bytes';
 import { checkEntriesWithHashes, SegmentChecker } from '../bundle/segments';
 import { toErrorInfo } from '../../../shared/errors';
-import { BUNDLE_PROTOCOL, type BundleWorkerData, type EntryOutcome, type FromBundleWorker, type HashName, type ToBundleWorker } from './bundle-protocol';
+import { BUNDLE_PROTOCOL, SEGMENT_KEY_BYTES, type BundleWorkerData, type EntryOutcome, type FromBundleWorker, type HashName, type ToBundleWorker } from './bundle-protocol';
 
 const port = parentPort!;
 const data = workerData as BundleWorkerData;
@@ -59,7 +59,7 @@ function checkSegments(hashEntries: EntryHasher, m: Extract<ToBundleWorker, { ty
   try {
     checker = new SegmentChecker(m.job, hashEntries, m.ageKey);
     for (let j = Atomics.add(m.claim, 0, 1); j < count; j = Atomics.add(m.claim, 0, 1)) {
-      send({ type: 'segment', result: checker.check(j, m.keys.subarray(j * KEY, (j + 1) * KEY)) });
+      send({ type: 'segment', result: checker.check(j, m.keys.subarray(j * SEGMENT_KEY_BYTES, (j + 1) * SEGMENT_KEY_BYTES)) });
     }
     send({ type: 'segments-done' });
   } catch (error) {
@@ -71,7 +71,6 @@ function checkSegments(hashEntries: EntryHasher, m: Extract<ToBundleWorker, { ty
   }
 }
 
-const KEY = 32;
 
 /**
  * Serves messages in order. The first reading needs only the stream hashes, which the

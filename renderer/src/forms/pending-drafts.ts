@@ -4,7 +4,8 @@
  * vault is locked its keys are gone and a draft can no longer be saved, so the officer's
  * last moment of typing before pressing Lock would be lost.
  */
-type SaveNow = () => Promise<void>;
+/** Saves a draft's latest change (and waits for a save under way): its error message, or null. */
+type SaveNow = () => Promise<string | null>;
 
 const onScreen = new Set<SaveNow>();
 
@@ -16,7 +17,8 @@ export function trackDraft(saveNow: SaveNow): () => void {
   };
 }
 
-/** Writes every draft's change still waiting for its delay; a draft that fails shows its own error. */
-export async function savePendingDrafts(): Promise<void> {
-  await Promise.all([...onScreen].map((saveNow) => saveNow().catch(() => undefined)));
+/** Writes every draft's change still waiting for its delay, and waits for saves under way: the error messages of those that failed. */
+export async function savePendingDrafts(): Promise<string[]> {
+  const outcomes = await Promise.all([...onScreen].map((saveNow) => saveNow().catch((error: unknown) => (error instanceof Error ? error.message : String(error)))));
+  return outcomes.filter((message): message is string => message !== null);
 }

@@ -56,26 +56,43 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
     };
   }, [key]);
 
-  const flush = useCallback(async () => {
-    if (!key || pending.current === null) return;
+  // The save under way, if one is: a later one waits for it (saves land in order), and so
+  // does locking by hand (a save still on its way when the key goes would fail).
+  const inFlight = useRef<Promise<string | null> | null>(null);
+
+  /** Saves what waits, after any save under way; gives the error message of the last save, or null. */
+  const flush = useCallback((): Promise<string | null> => {
+    if (!key || pending.current === null) return inFlight.current ?? Promise.resolve(null);
     const values = pending.current;
     pending.current = null;
-    try {
-      const result = await call('saveDraft', { key, data: { values } as never });
-      setSavedAt(result.savedAt);
-      setSaveError(null);
-    } catch (error) {
-      setSaveError(error instanceof Error ? error.message : String(error));
-    }
+    const before = inFlight.current;
+    const saving = (async (): Promise<string | null> => {
+      await before;
+      try {
+        const result = await call('saveDraft', { key, data: { values } as never });
+        setSavedAt(result.savedAt);
+        setSaveError(null);
+        return null;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        setSaveError(message);
+        return message;
+      }
+    })();
+    inFlight.current = saving;
+    void saving.finally(() => {
+      if (inFlight.current === saving) inFlight.current = null;
+    });
+    return saving;
   }, [key]);
 
   // Locking by hand saves first what waits for its delay (pending-drafts.ts).
   useEffect(() => {
     if (!key) return;
-    return trackDraft(async () => {
+    return trackDraft(() => {
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
-      await flush();
+      return flush();
     });
   }, [key, flush]);
 

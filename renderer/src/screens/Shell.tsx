@@ -54,12 +54,21 @@ export function Shell({ vault }: { vault: VaultInfo | null }) {
     }
   }, [key]);
 
+  // A draft that could not be saved before locking: said once, and Lock pressed again locks.
+  const [unsaved, setUnsaved] = useState<string | null>(null);
+
   const lock = async () => {
     setLocking(true);
     setLockError(null);
     try {
       // The keys go with the lock: a draft's last change is written before, or not at all.
-      await savePendingDrafts();
+      // One that cannot be written is said first, and never stops a second press.
+      const failures = unsaved === null ? await savePendingDrafts() : [];
+      if (failures.length > 0) {
+        setUnsaved(failures[0]!);
+        return;
+      }
+      setUnsaved(null);
       await call('lockVault');
       // The `locked` event does the rest; this covers a shell that sends none.
       client.removeQueries({ predicate: (q) => !['vault-status', 'app-info', 'settings'].includes(String(q.queryKey[0])) });
@@ -103,6 +112,12 @@ export function Shell({ vault }: { vault: VaultInfo | null }) {
         </button>
       </header>
       {lockError ? <ErrorMessage error={lockError} title="The vault could not be locked." /> : null}
+      {unsaved !== null ? (
+        <ErrorMessage
+          error={new Error(`${unsaved.replace(/\.?$/, '.')} Copy what you need to keep, or press Lock again to lock anyway: the unsaved change will be lost.`)}
+          title="The vault is not locked yet: a draft could not be saved."
+        />
+      ) : null}
       <main id="main" ref={main} tabIndex={-1}>
         <Screen route={route} />
       </main>
