@@ -22,7 +22,7 @@ import { releaseLoaded, segmentJob } from '../../electron/core/bundle/input';
 import { keyEnvironment } from '../../electron/core/bundle/environment';
 import { verifyLoaded } from '../../electron/core/bundle/verify';
 import { readSegments, type SegmentResult } from '../../electron/core/bundle/segments';
-import { generateAgeIdentity } from '../../electron/core/formats/age';
+import { AGE_CHUNK_SIZE, AGE_SEALED_CHUNK_BYTES, AgeDecryptor, ageEncrypt, decryptAgeChunkUnchecked, generateAgeIdentity } from '../../electron/core/formats/age';
 import { tempDir } from '../helpers/tmp';
 import { addCase, newVault } from './fixtures';
 
@@ -268,8 +268,10 @@ describe('a verification in segments', () => {
     }
   });
 
-  it('takes segments on both threads, and stops both when cancelled', async () => {
-    const worker = await startHashWorker();
+  it('takes segments on both threads, checks here what a worker that dies leaves, and stops both when cancelled', async () => {
+    const [worker, dying] = await Promise.all([startHashWorker(), startHashWorker()]);
+    // (Both ready to hash, their WebAssembly build loaded, before the reading begins.)
+    await Promise.all([worker!.hashEntries(new Uint8Array(0), new Int32Array(0)), dying!.hashEntries(new Uint8Array(0), new Int32Array(0))]);
     expect(worker).toBeDefined();
     const loaded = await loadBundle({ path: bundle }, { limits: DEFAULT_LIMITS, hashWorkerFrom: 0, segments: true, segmentBytes: 4096 });
     try {
@@ -285,6 +287,19 @@ describe('a verification in segments', () => {
       expect(fromWorker).toBeGreaterThan(0);
       expect(fromWorker).toBeLessThan(results.length);
       expect(results.every((r) => loaded.sameReading!.sameSegment(r.segment, r.tag))).toBe(true);
+      // A worker that dies in the middle: this thread checks what it left.
+      let answered = 0;
+      const killing = {
+        checkSegments: (j, keys, claim, onResult) =>
+          dying!.checkSegments(j, keys, claim, (r) => {
+            onResult(r);
+            if (++answered === 1) dying!.close();
+          }),
+      } as Pick<BackgroundHasher, 'checkSegments'> as BackgroundHasher;
+      const afterDeath = await readSegments(job, loaded.sameReading!, killing, {});
+      expect(answered).toBe(1);
+      expect(afterDeath.map((r) => r.segment)).toEqual(loaded.segments!.map((_, j) => j));
+      expect(afterDeath.every((r) => loaded.sameReading!.sameSegment(r.segment, r.tag))).toBe(true);
       const controller = new AbortController();
       let taken = 0;
       await expect(
@@ -324,5 +339,31 @@ describe('a bundle loaded in segments', () => {
     const result = await verifyLoaded(again, env, {});
     expect(again.agePayload!.key.every((b) => b === 0)).toBe(true);
     expect(result.verdict.valid).toBe(true);
+  });
+});
+
+describe('an age file read again by its chunks', () => {
+  it('gives each chunk’s plaintext, the last one told by the length, whether or not it is full', () => {
+    const age = generateAgeIdentity();
+    for (const length of [1, 65_535, 65_536, 2 * 65_536, 2 * 65_536 + 17]) {
+      const plain = Uint8Array.from({ length }, (_, i) => (i * 31 + 7) & 255);
+      const sealed = ageEncrypt(plain, [age.recipient]);
+      const decryptor = new AgeDecryptor([age.identity], { keepPayload: true });
+      const first = decryptor.push(sealed);
+      const last = decryptor.finish();
+      expect(first.length + last.length).toBe(length);
+      const payload = decryptor.payload();
+      try {
+        expect(payload.plaintextBytes).toBe(length);
+        const again = new Uint8Array(length);
+        for (let k = 0, at = payload.start; k * AGE_CHUNK_SIZE < length; k++, at += AGE_SEALED_CHUNK_BYTES) {
+          const size = Math.min(AGE_CHUNK_SIZE, length - k * AGE_CHUNK_SIZE);
+          decryptAgeChunkUnchecked(again.subarray(k * AGE_CHUNK_SIZE, k * AGE_CHUNK_SIZE + size), sealed.subarray(at, at + size + 16), k, payload);
+        }
+        expect(toHex(again), `${length} bytes`).toBe(toHex(plain));
+      } finally {
+        payload.key.fill(0);
+      }
+    }
   });
 });
