@@ -19,6 +19,8 @@ import { SameReading, segmentTag } from '../../electron/core/crypto/same-reading
 import { startHashWorker, type BackgroundHasher } from '../../electron/core/crypto/hash-worker';
 import { exportBundle, inspectBundle, loadBundle } from '../../electron/core/bundle';
 import { releaseLoaded, segmentJob } from '../../electron/core/bundle/input';
+import type { BundlePhase } from '../../electron/core/bundle/progress';
+import type { Verdict } from '../../shared/bundle/verdict';
 import { keyEnvironment } from '../../electron/core/bundle/environment';
 import { verifyLoaded } from '../../electron/core/bundle/verify';
 import { readSegments, type SegmentResult } from '../../electron/core/bundle/segments';
@@ -47,6 +49,31 @@ beforeAll(async () => {
 });
 
 afterAll(() => sender.close());
+
+/**
+ * Verifies a copy of `contents` in segments, changed by `change` where the reading reaches
+ * `when`: the end of the first reading ('read', 'decrypt': the signature not checked yet),
+ * or the second reading's first progress ('entries').
+ */
+async function verifyChanged(contents: Uint8Array, when: BundlePhase, change: (file: string) => void, identities?: string[]): Promise<Verdict> {
+  const out = file();
+  writeFileSync(out, contents);
+  let changed = false;
+  const verdict = await inspectBundle({ trustKey, ...(identities ? { identities } : {}) }, out, {
+    hashWorkerFrom: 0,
+    segmentBytes: 8192,
+    onProgress: (done, total, phase) => {
+      if (phase === when && (when === 'entries' || done === total) && !changed) {
+        change(out);
+        changed = true;
+      }
+    },
+  });
+  expect(changed).toBe(true);
+  expect(verdict.signature).toBe('valid');
+  expect(verdict.valid).toBe(false);
+  return verdict;
+}
 
 describe('the first reading’s cuts', () => {
   it('hands on every byte of B once, in order, ending exactly at each cut, which falls at the end of a record', () => {
@@ -175,29 +202,14 @@ describe('a verification in segments', () => {
     changedText[at + 5] = changedText[at + 5]! ^ 1;
     // Changed at the end of the first reading (the signature not checked yet), or cut short
     // once the second has begun (a file that shrinks during the first is refused as E_IO).
-    const changes = [
+    const changes: { when: BundlePhase; change: (f: string) => void; code?: string }[] = [
       { when: 'read', change: (f: string) => writeFileSync(f, changedText) },
       { when: 'entries', change: (f: string) => truncateSync(f, bytes.length - 5000) },
       // Grown after its signature record (not read again): the size says it changed.
       { when: 'entries', change: (f: string) => appendFileSync(f, 'more'), code: 'E_IO' },
     ];
     for (const { when, change, code } of changes) {
-      const out = file();
-      writeFileSync(out, bytes);
-      let changed = false;
-      const verdict = await inspectBundle({ trustKey }, out, {
-        hashWorkerFrom: 0,
-        segmentBytes: 8192,
-        onProgress: (done, total, phase) => {
-          if (phase === when && (when === 'entries' || done === total) && !changed) {
-            change(out);
-            changed = true;
-          }
-        },
-      });
-      expect(changed).toBe(true);
-      expect(verdict.signature).toBe('valid');
-      expect(verdict.valid).toBe(false);
+      const verdict = await verifyChanged(bytes, when, change);
       expect(verdict.problems.map((p) => p.code)).toContain(code ?? 'E_BAD_SIGNATURE');
     }
   });
@@ -207,8 +219,7 @@ describe('a verification in segments', () => {
     const sealed = file();
     await exportBundle(sender, { out: sealed, selection: { all: true }, to: [age.recipient] });
     const original = new Uint8Array(readFileSync(sealed));
-    const options = { hashWorkerFrom: 0, segmentBytes: 8192 };
-    expect((await inspectBundle({ trustKey, identities: [age.identity] }, sealed, options)).valid).toBe(true);
+    expect((await inspectBundle({ trustKey, identities: [age.identity] }, sealed, { hashWorkerFrom: 0, segmentBytes: 8192 })).valid).toBe(true);
     // A bit of the payload flipped: this reading would not open that chunk, the second does
     // not check its tag, and its plaintext is not the first reading's.
     const flipped = original.slice();
@@ -216,26 +227,12 @@ describe('a verification in segments', () => {
     // Changed at the end of the first reading, or cut in half once the second has begun.
     // Nothing of a segment that changed is taken (its plaintext was never authenticated): the
     // only problems are that it changed, and, cut short, that the file's size did.
-    const changes = [
+    const changes: { when: BundlePhase; change: (f: string) => void; codes: string[] }[] = [
       { when: 'decrypt', change: (f: string) => writeFileSync(f, flipped), codes: ['E_BAD_SIGNATURE'] },
       { when: 'entries', change: (f: string) => truncateSync(f, Math.floor(original.length / 2)), codes: ['E_BAD_SIGNATURE', 'E_IO'] },
     ];
     for (const { when, change, codes } of changes) {
-      const out = file();
-      writeFileSync(out, original);
-      let changed = false;
-      const verdict = await inspectBundle({ trustKey, identities: [age.identity] }, out, {
-        ...options,
-        onProgress: (done, total, phase) => {
-          if (phase === when && (when === 'entries' || done === total) && !changed) {
-            change(out);
-            changed = true;
-          }
-        },
-      });
-      expect(changed).toBe(true);
-      expect(verdict.signature).toBe('valid');
-      expect(verdict.valid).toBe(false);
+      const verdict = await verifyChanged(original, when, change, [age.identity]);
       expect(verdict.problems.map((p) => p.code)).toEqual(codes);
       expect(verdict.entries.verified).toBeLessThan(verdict.entries.count);
     }
