@@ -23,7 +23,8 @@ import type { BundlePhase } from '../../electron/core/bundle/progress';
 import type { Verdict } from '../../shared/bundle/verdict';
 import { keyEnvironment } from '../../electron/core/bundle/environment';
 import { verifyLoaded } from '../../electron/core/bundle/verify';
-import { readSegments, type SegmentResult } from '../../electron/core/bundle/segments';
+import { readSegments, SegmentChecker, type SegmentResult } from '../../electron/core/bundle/segments';
+import { createEntryHasher } from '../../electron/core/crypto/entry-hasher';
 import { AGE_CHUNK_SIZE, AGE_SEALED_CHUNK_BYTES, AgeDecryptor, ageEncrypt, decryptAgeChunkUnchecked, generateAgeIdentity } from '../../electron/core/formats/age';
 import { tempDir } from '../helpers/tmp';
 import { addCase, newVault } from './fixtures';
@@ -267,8 +268,8 @@ describe('a verification in segments', () => {
 
   it('takes segments on both threads, checks here what a worker that dies leaves, and stops both when cancelled', async () => {
     const [worker, dying] = await Promise.all([startHashWorker(), startHashWorker()]);
-    // (Both ready to hash, their WebAssembly build loaded, before the reading begins.)
-    await Promise.all([worker!.hashEntries(new Uint8Array(0), new Int32Array(0)), dying!.hashEntries(new Uint8Array(0), new Int32Array(0))]);
+    // (Ready to hash, its WebAssembly build loaded, before the reading begins.)
+    await worker!.hashEntries(new Uint8Array(0), new Int32Array(0));
     expect(worker).toBeDefined();
     const loaded = await loadBundle({ path: bundle }, { limits: DEFAULT_LIMITS, hashWorkerFrom: 0, segments: true, segmentBytes: 4096 });
     try {
@@ -284,17 +285,18 @@ describe('a verification in segments', () => {
       expect(fromWorker).toBeGreaterThan(0);
       expect(fromWorker).toBeLessThan(results.length);
       expect(results.every((r) => loaded.sameReading!.sameSegment(r.segment, r.tag))).toBe(true);
-      // A worker that dies in the middle: this thread checks what it left.
-      let answered = 0;
+      // A worker whose thread ends as soon as it is given the segments (as a crash would end
+      // it): its reading settles, and this thread checks everything.
+      const thread = (dying as unknown as { worker: { terminate(): Promise<number> } }).worker;
       const killing = {
-        checkSegments: (j, keys, claim, onResult) =>
-          dying!.checkSegments(j, keys, claim, (r) => {
-            onResult(r);
-            if (++answered === 1) dying!.close();
-          }),
-      } as Pick<BackgroundHasher, 'checkSegments'> as BackgroundHasher;
+        checkSegments: (j, keys, claim, onResult, ageKey) => {
+          const done = dying!.checkSegments(j, keys, claim, onResult, ageKey);
+          void thread.terminate();
+          return done;
+        },
+        close: () => dying!.close(),
+      } as Pick<BackgroundHasher, 'checkSegments' | 'close'> as BackgroundHasher;
       const afterDeath = await readSegments(job, loaded.sameReading!, killing, {});
-      expect(answered).toBe(1);
       expect(afterDeath.map((r) => r.segment)).toEqual(loaded.segments!.map((_, j) => j));
       expect(afterDeath.every((r) => loaded.sameReading!.sameSegment(r.segment, r.tag))).toBe(true);
       const controller = new AbortController();
@@ -314,6 +316,39 @@ describe('a verification in segments', () => {
       expect(taken).toBe(settled);
     } finally {
       worker!.close();
+      dying!.close();
+      releaseLoaded(loaded);
+    }
+  });
+
+  it('answers nothing after it has settled: a segment the worker is still checking is waited for', async () => {
+    const loaded = await loadBundle({ path: bundle }, { limits: DEFAULT_LIMITS, hashWorkerFrom: 0, segments: true, segmentBytes: 8192 });
+    try {
+      const job = segmentJob(loaded, DEFAULT_LIMITS, JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint);
+      const events: string[] = [];
+      // A worker that takes the first segment, and answers it only after this thread has taken the rest.
+      const slow = {
+        checkSegments: (_job, keys, claim, onResult) => {
+          const j = Atomics.add(claim, 0, 1);
+          keys.fill(0);
+          return new Promise((resolve) =>
+            setTimeout(() => {
+              const checker = new SegmentChecker(job, createEntryHasher());
+              onResult(checker.check(j, loaded.sameReading!.segmentKey(j)));
+              checker.close();
+              events.push('worker answered');
+              resolve(undefined);
+            }, 100),
+          );
+        },
+        close: () => undefined,
+      } as Pick<BackgroundHasher, 'checkSegments' | 'close'> as BackgroundHasher;
+      const results = await readSegments(job, loaded.sameReading!, slow, {});
+      events.push('settled');
+      expect(events).toEqual(['worker answered', 'settled']);
+      expect(results.map((r) => r.segment)).toEqual(loaded.segments!.map((_, j) => j));
+      expect(results.every((r) => loaded.sameReading!.sameSegment(r.segment, r.tag))).toBe(true);
+    } finally {
       releaseLoaded(loaded);
     }
   });

@@ -143,6 +143,37 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
     expect(api.calls.map((c) => c.name)).toContain('lockVault');
   });
 
+  it('tries again, at Lock, a draft whose own save had failed, and saves what is typed after the warning', async () => {
+    window.location.hash = '#/cases/new';
+    const saved: string[] = [];
+    let failing = 2;
+    const api = installFakeApi({
+      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
+      listCases: () => ({ total: 0, items: [] }),
+      listDrafts: () => [],
+      saveDraft: (req) => {
+        if (failing-- > 0) return failure('E_IO', 'the disk is full');
+        saved.push((req.data as { values: { summary?: string } }).values.summary ?? '');
+        return { savedAt: '2025-03-10T10:05:00.000Z' };
+      },
+      lockVault: () => null,
+    });
+    renderApp();
+    fireEvent.change(await screen.findByLabelText('Summary'), { target: { value: 'First words' } });
+    // Its own save, after the delay, fails; Lock then tries again, fails, and says so.
+    await waitFor(() => expect(api.calls.filter((c) => c.name === 'saveDraft')).toHaveLength(1), { timeout: 3000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
+    expect(await screen.findByText('The vault is not locked yet: a draft could not be saved.')).toBeTruthy();
+    expect(api.calls.filter((c) => c.name === 'saveDraft')).toHaveLength(2);
+    // More is typed; the second Lock saves it (the disk has room again) and locks.
+    fireEvent.change(screen.getByLabelText('Summary'), { target: { value: 'First words, and more' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Tearline' })).toBeTruthy();
+    expect(saved).toEqual(['First words, and more']);
+    const names = api.calls.map((c) => c.name);
+    expect(names.lastIndexOf('saveDraft')).toBeLessThan(names.indexOf('lockVault'));
+  });
+
   it('waits for a save already on its way before the keys go', async () => {
     window.location.hash = '#/cases/new';
     let finish!: () => void;

@@ -235,8 +235,9 @@ export function previewOf(entry: CheckedEntry, status: PreviewEntry['status']): 
  * The second reading in segments, this thread and the worker taking them in turn: every
  * segment's result, in order (or those taken before `onSegment` asked to stop). Where the
  * worker stops early (it failed, or it could not start reading), this thread
- * checks what it left, and the verdict is the same. Nothing is answered after it settles:
- * the worker's segment in progress is waited for, even after a failure here.
+ * checks what it left, and the verdict is the same. Nothing is answered after it settles.
+ * On a failure here or a cancellation the worker is ended (closed: it is the loaded
+ * bundle's, which verification ends next anyway).
  *
  * `onSegment` sees each result as it comes, in any order; returning true stops both
  * threads from taking more (a segment that changed: reading on would only cost time).
@@ -268,10 +269,15 @@ export async function readSegments(
   let workerDone: Promise<unknown> | undefined;
   if (worker) {
     const keys = new Uint8Array(count * SEGMENT_KEY_BYTES);
-    for (let j = 0; j < count; j++) {
-      const key = sameReading.segmentKey(j);
-      keys.set(key, j * SEGMENT_KEY_BYTES);
-      key.fill(0);
+    try {
+      for (let j = 0; j < count; j++) {
+        const key = sameReading.segmentKey(j);
+        keys.set(key, j * SEGMENT_KEY_BYTES);
+        key.fill(0);
+      }
+    } catch (error) {
+      keys.fill(0);
+      throw error;
     }
     workerDone = worker.checkSegments(job, keys, claim, taken, options.ageKey?.slice());
   }
@@ -296,9 +302,14 @@ export async function readSegments(
     }
     if (size !== job.fileBytes) throw new TearlineError('E_IO', `cannot read ${job.file}: it changed while it was read`);
     return results.filter((r): r is SegmentResult => r !== undefined);
+  } catch (error) {
+    // A cancellation, or a failure here: the worker is ended where it is (its answers with
+    // it), rather than waited for, as one stuck in a segment would keep this from ending.
+    Atomics.store(claim, 0, count);
+    worker?.close();
+    throw error;
   } finally {
-    // Nothing more for the worker to take (after a cancellation, or a failure here), and
-    // nothing answered once this has settled: it ends the segment it is checking.
+    // Nothing answered once this has settled.
     Atomics.store(claim, 0, count);
     await workerDone;
     checker?.close();

@@ -8,6 +8,11 @@
 type SaveNow = () => Promise<string | null>;
 
 const onScreen = new Set<SaveNow>();
+/** Saves under way, of drafts on screen or of forms just closed (which save as they go). */
+const underWay = new Set<Promise<string | null>>();
+
+/** How long Lock waits for drafts to be saved before it says that one was not. */
+export const SAVE_WAIT_MS = 3000;
 
 /** Adds a draft's saver; returns the function that removes it. */
 export function trackDraft(saveNow: SaveNow): () => void {
@@ -17,8 +22,29 @@ export function trackDraft(saveNow: SaveNow): () => void {
   };
 }
 
-/** Writes every draft's change still waiting for its delay, and waits for saves under way: the error messages of those that failed. */
-export async function savePendingDrafts(): Promise<string[]> {
-  const outcomes = await Promise.all([...onScreen].map((saveNow) => saveNow().catch((error: unknown) => (error instanceof Error ? error.message : String(error)))));
-  return outcomes.filter((message): message is string => message !== null);
+/** Adds a save under way, until it ends. */
+export function trackSave(saving: Promise<string | null>): void {
+  underWay.add(saving);
+  void saving.finally(() => underWay.delete(saving));
+}
+
+/**
+ * Writes every draft's change still waiting for its delay, and waits for saves under way
+ * (SAVE_WAIT_MS at most: an answer that never comes must not keep the vault unlocked): the
+ * error messages of those that failed, or did not end in time.
+ */
+export async function savePendingDrafts(waitMs = SAVE_WAIT_MS): Promise<string[]> {
+  const saves = new Set<Promise<string | null>>(underWay);
+  for (const saveNow of onScreen) saves.add(saveNow());
+  const outcomes = Promise.all([...saves].map((saving) => saving.catch((error: unknown) => (error instanceof Error ? error.message : String(error)))));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<string[]>((resolve) => {
+    timer = setTimeout(() => resolve(['A draft is still being saved.']), waitMs);
+  });
+  try {
+    const messages = await Promise.race([outcomes.then((all) => all.filter((message): message is string => message !== null)), late]);
+    return [...new Set(messages)];
+  } finally {
+    clearTimeout(timer);
+  }
 }

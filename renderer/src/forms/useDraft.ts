@@ -7,7 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call } from '../api/client';
 import { keys } from '../api/queries';
-import { trackDraft } from './pending-drafts';
+import { trackDraft, trackSave } from './pending-drafts';
 
 export interface DraftState<V> {
   /** When the restored draft had been saved, if one was restored. */
@@ -76,10 +76,13 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         setSaveError(message);
+        // Not saved: still waiting, for the next change's save or for Lock to try again.
+        pending.current ??= values;
         return message;
       }
     })();
     inFlight.current = saving;
+    trackSave(saving);
     void saving.finally(() => {
       if (inFlight.current === saving) inFlight.current = null;
     });

@@ -54,8 +54,10 @@ export function Shell({ vault }: { vault: VaultInfo | null }) {
     }
   }, [key]);
 
-  // A draft that could not be saved before locking: said once, and Lock pressed again locks.
+  // A draft that could not be saved before locking: said once, and Lock pressed again locks
+  // (another screen forgets it: the draft there is not this one).
   const [unsaved, setUnsaved] = useState<string | null>(null);
+  useEffect(() => setUnsaved(null), [key]);
 
   const lock = async () => {
     setLocking(true);
@@ -63,8 +65,8 @@ export function Shell({ vault }: { vault: VaultInfo | null }) {
     try {
       // The keys go with the lock: a draft's last change is written before, or not at all.
       // One that cannot be written is said first, and never stops a second press.
-      const failures = unsaved === null ? await savePendingDrafts() : [];
-      if (failures.length > 0) {
+      const failures = await savePendingDrafts();
+      if (failures.length > 0 && unsaved === null) {
         setUnsaved(failures[0]!);
         return;
       }
