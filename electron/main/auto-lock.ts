@@ -86,8 +86,59 @@ export interface PowerEvents {
   on(event: 'suspend' | 'lock-screen', listener: () => void): unknown;
 }
 
-/** Locks on system suspend and on screen lock. */
-export function lockOnPowerEvents(power: PowerEvents, lock: (reason: LockReason) => void): void {
+/** How long a screen lock waits for the renderer to save its drafts. */
+export const DRAFTS_WAIT_MS = 1000;
+
+/**
+ * The renderer's drafts, saved before a lock that the officer did not ask for: a form saves
+ * its draft 800 ms after the last change (renderer/src/forms/useDraft.ts), and the lock
+ * takes the key that saving needs, so the last moment of typing would be lost. `ask` tells
+ * the renderer ('locking' event), which saves what waits and answers (`saved`, the
+ * draftsSaved channel); it waits DRAFTS_WAIT_MS at most, so that a renderer that never
+ * answers cannot keep the keys.
+ */
+export class DraftsBeforeLock {
+  private waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly announce: (reason: LockReason) => void,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  ask(reason: LockReason): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        this.clock.clearTimeout(timer);
+        this.waiting = this.waiting.filter((w) => w !== finish);
+        resolve();
+      };
+      const timer = this.clock.setTimeout(finish, DRAFTS_WAIT_MS);
+      this.waiting.push(finish);
+      this.announce(reason);
+    });
+  }
+
+  /** The renderer has saved its drafts. */
+  saved(): void {
+    for (const finish of [...this.waiting]) finish();
+  }
+}
+
+/**
+ * Locks on system suspend and on screen lock. A screen lock first lets the renderer save
+ * its drafts (`beforeScreenLock`, a second at most); a suspend does not wait, as the keys
+ * must be gone before the machine sleeps.
+ */
+export function lockOnPowerEvents(power: PowerEvents, lock: (reason: LockReason) => void, beforeScreenLock?: (reason: LockReason) => Promise<void>): void {
   power.on('suspend', () => lock('suspend'));
-  power.on('lock-screen', () => lock('lock-screen'));
+  power.on('lock-screen', () => {
+    if (!beforeScreenLock) return lock('lock-screen');
+    void beforeScreenLock('lock-screen').then(
+      () => lock('lock-screen'),
+      () => lock('lock-screen'),
+    );
+  });
 }

@@ -94,6 +94,12 @@ export const CHANNELS = {
     request: SettingsPatchSchema,
     response: SettingsSchema,
   }),
+  draftsSaved: channel({
+    summary: 'After a locking event: the renderer has saved its drafts, and the lock may go on.',
+    host: 'main',
+    request: EmptySchema,
+    response: NullSchema,
+  }),
   copyToClipboard: channel({
     summary: 'Copies text; the clipboard clears itself after the configured delay if it still holds it.',
     host: 'main',

@@ -21,6 +21,11 @@ export const ProgressEventSchema = z.strictObject({
 
 export const TearlineEventSchema = z.discriminatedUnion('type', [
   ProgressEventSchema,
+  /**
+   * The vault is about to be locked without the officer asking (the screen locked): the
+   * renderer saves its drafts now and answers with draftsSaved (electron/main/auto-lock.ts).
+   */
+  z.strictObject({ type: z.literal('locking'), reason: LockReasonSchema }),
   /** The keys are gone: the renderer must drop every record it holds and show the unlock screen. */
   z.strictObject({ type: z.literal('locked'), reason: LockReasonSchema }),
   z.strictObject({ type: z.literal('unlocked') }),

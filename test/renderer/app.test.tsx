@@ -174,6 +174,25 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
     expect(names.lastIndexOf('saveDraft')).toBeLessThan(names.indexOf('lockVault'));
   });
 
+  it('saves a draft when the screen locks, and then tells the main process so', async () => {
+    window.location.hash = '#/cases/new';
+    const api = installFakeApi({
+      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
+      listCases: () => ({ total: 0, items: [] }),
+      listDrafts: () => [],
+      saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }),
+      draftsSaved: () => null,
+    });
+    renderApp();
+    fireEvent.change(await screen.findByLabelText('Summary'), { target: { value: 'Typed as the screen locked' } });
+    act(() => api.emit({ type: 'locking', reason: 'lock-screen' }));
+    await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('draftsSaved'));
+    const names = api.calls.map((c) => c.name);
+    expect(names.indexOf('saveDraft')).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('saveDraft')).toBeLessThan(names.indexOf('draftsSaved'));
+    expect((api.calls.find((c) => c.name === 'saveDraft')!.request as { data: { values: { summary: string } } }).data.values.summary).toBe('Typed as the screen locked');
+  });
+
   it('waits for a save already on its way before the keys go', async () => {
     window.location.hash = '#/cases/new';
     let finish!: () => void;

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AutoLock, lockOnPowerEvents, type Clock } from '../../electron/main/auto-lock';
+import { AutoLock, DRAFTS_WAIT_MS, DraftsBeforeLock, lockOnPowerEvents, type Clock } from '../../electron/main/auto-lock';
 import { ClipboardGuard, type ClipboardLike } from '../../electron/main/clipboard';
 
 class ManualClock implements Clock {
@@ -118,6 +118,40 @@ describe('AutoLock', () => {
     power.emit('lock-screen');
     power.emit('resume');
     expect(reasons).toEqual(['suspend', 'lock-screen']);
+  });
+
+  it('lets the renderer save its drafts before a screen lock, a second at most, and never before a suspend', async () => {
+    const clock = new ManualClock();
+    const announced: string[] = [];
+    const drafts = new DraftsBeforeLock((reason) => announced.push(reason), clock);
+    const power = new EventEmitter();
+    const reasons: string[] = [];
+    lockOnPowerEvents(power as never, (reason) => reasons.push(reason), (reason) => drafts.ask(reason));
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    // The suspend locks at once, asking nothing.
+    power.emit('suspend');
+    expect(reasons).toEqual(['suspend']);
+    expect(announced).toEqual([]);
+    // The screen lock waits for the renderer's answer...
+    power.emit('lock-screen');
+    await settle();
+    expect(announced).toEqual(['lock-screen']);
+    expect(reasons).toEqual(['suspend']);
+    drafts.saved();
+    await settle();
+    expect(reasons).toEqual(['suspend', 'lock-screen']);
+    expect(clock.pending).toBe(0);
+    // ...or for DRAFTS_WAIT_MS, when none comes.
+    power.emit('lock-screen');
+    await settle();
+    clock.advance(DRAFTS_WAIT_MS - 1);
+    await settle();
+    expect(reasons).toHaveLength(2);
+    clock.advance(1);
+    await settle();
+    expect(reasons).toEqual(['suspend', 'lock-screen', 'lock-screen']);
+    // An answer with nothing waiting changes nothing.
+    drafts.saved();
   });
 });
 

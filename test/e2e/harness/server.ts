@@ -33,7 +33,7 @@ import {
   type ResponseOf,
   type TearlineEvent,
 } from '../../../shared/ipc';
-import { AutoLock } from '../../../electron/main/auto-lock';
+import { AutoLock, DraftsBeforeLock } from '../../../electron/main/auto-lock';
 import { ClipboardGuard, type ClipboardLike } from '../../../electron/main/clipboard';
 import { CoreClient, coreEventListener } from '../../../electron/main/core-client';
 import type { InvokeContext } from '../../../electron/main/ipc';
@@ -131,6 +131,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
   const autoLock = new AutoLock(settings.get().autoLockMinutes * minuteMs, () => core.lock('idle'));
+  const drafts = new DraftsBeforeLock((reason) => broadcast({ type: 'locking', reason }));
   const guard = new ClipboardGuard(clipboard, () => settings.get().clipboardClearSeconds * 1000, () => broadcast({ type: 'clipboard-cleared' }));
   let thread: CoreThread | undefined;
   const core = new CoreClient(
@@ -151,6 +152,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       // main-handlers.ts sets the delay in real milliseconds; the harness's minute may be shorter.
       autoLock: { setDelay: (ms) => autoLock.setDelay((ms / 60_000) * minuteMs) },
       core,
+      drafts,
     }),
     chooseFile: async (spec) => dialogs.choose(spec),
   });
