@@ -1,10 +1,13 @@
 /**
  * Auto-lock: while the vault is unlocked, lock it after a configurable time without input
- * or calls, and at once when the system suspends or the screen locks. Activity only
+ * or calls, at once when the system suspends, and when the screen locks once the renderer
+ * has saved its drafts (a second at most). Activity only
  * records a time (input events arrive at mouse-move rate); one timer, re-armed when it
  * fires early, decides.
  */
-import type { LockReason } from '../../shared/ipc';
+import { DRAFTS_WAIT_MS, type LockReason } from '../../shared/ipc';
+
+export { DRAFTS_WAIT_MS };
 
 export interface Clock {
   now(): number;
@@ -86,8 +89,6 @@ export interface PowerEvents {
   on(event: 'suspend' | 'lock-screen', listener: () => void): unknown;
 }
 
-/** How long a screen lock waits for the renderer to save its drafts. */
-export const DRAFTS_WAIT_MS = 1000;
 
 /**
  * The renderer's drafts, saved before a lock that the officer did not ask for: a form saves
@@ -136,9 +137,9 @@ export function lockOnPowerEvents(power: PowerEvents, lock: (reason: LockReason)
   power.on('suspend', () => lock('suspend'));
   power.on('lock-screen', () => {
     if (!beforeScreenLock) return lock('lock-screen');
-    void beforeScreenLock('lock-screen').then(
-      () => lock('lock-screen'),
-      () => lock('lock-screen'),
-    );
+    void beforeScreenLock('lock-screen')
+      .catch(() => undefined)
+      .then(() => lock('lock-screen'))
+      .catch(() => undefined);
   });
 }

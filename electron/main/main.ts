@@ -92,7 +92,7 @@ function start(): void {
   );
   // A screen lock lets the renderer save its drafts first (a second at most).
   const drafts = new DraftsBeforeLock((reason) => broadcast({ type: 'locking', reason }));
-  lockOnPowerEvents(powerMonitor, (reason) => core.lock(reason), (reason) => drafts.ask(reason));
+  lockOnPowerEvents(powerMonitor, (reason) => core.lock(reason), (reason) => (core.isUnlocked ? drafts.ask(reason) : Promise.resolve()));
 
   const route = createRoute({
     core,

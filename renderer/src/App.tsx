@@ -5,7 +5,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { LockReason } from '../../shared/ipc';
+import { DRAFTS_SAVE_MS, type LockReason } from '../../shared/ipc';
 import { call, onTearlineEvent } from './api/client';
 import { savePendingDrafts } from './forms/pending-drafts';
 import { keys, useVaultStatus } from './api/queries';
@@ -13,9 +13,6 @@ import { ErrorMessage } from './components/ErrorMessage';
 import { CreateVault } from './screens/CreateVault';
 import { Shell } from './screens/Shell';
 import { Unlock } from './screens/Unlock';
-
-/** How long the drafts may take before a screen lock (the main process waits 1 s at most). */
-const DRAFTS_BEFORE_LOCK_MS = 800;
 
 /** Queries that hold no record and survive a lock. */
 const KEPT_ON_LOCK = new Set(['vault-status', 'app-info', 'settings']);
@@ -34,8 +31,8 @@ export function App() {
           setLockReason(event.reason);
         } else if (event.type === 'locking') {
           // The screen locked: drafts are saved before the keys go, and the main process
-          // told so (it waits a second at most, so this waits a little less).
-          void savePendingDrafts(DRAFTS_BEFORE_LOCK_MS)
+          // told so (it waits DRAFTS_WAIT_MS at most, so this waits a little less).
+          void savePendingDrafts(DRAFTS_SAVE_MS)
             .then(() => call('draftsSaved'))
             .catch(() => undefined);
         } else if (event.type === 'unlocked') {

@@ -9,6 +9,14 @@ import { LockReasonSchema, OperationIdSchema, ProgressPhaseSchema } from './sche
 
 const count = z.number().int().nonnegative();
 
+/**
+ * After `locking`, how long the renderer may take to save its drafts, and how long the main
+ * process waits for its draftsSaved before it locks anyway (the difference covers the event
+ * and the two calls on their way).
+ */
+export const DRAFTS_SAVE_MS = 800;
+export const DRAFTS_WAIT_MS = 1000;
+
 export const ProgressEventSchema = z.strictObject({
   type: z.literal('progress'),
   operationId: OperationIdSchema,

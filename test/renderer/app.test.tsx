@@ -174,18 +174,23 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
     expect(names.lastIndexOf('saveDraft')).toBeLessThan(names.indexOf('lockVault'));
   });
 
-  it('saves a draft when the screen locks, and then tells the main process so', async () => {
+  it('saves a draft when the screen locks, and only then tells the main process so', async () => {
     window.location.hash = '#/cases/new';
+    let finish!: () => void;
     const api = installFakeApi({
       vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
       listCases: () => ({ total: 0, items: [] }),
       listDrafts: () => [],
-      saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }),
+      saveDraft: () => new Promise((resolve) => (finish = () => resolve({ savedAt: '2025-03-10T10:05:00.000Z' }))),
       draftsSaved: () => null,
     });
     renderApp();
     fireEvent.change(await screen.findByLabelText('Summary'), { target: { value: 'Typed as the screen locked' } });
     act(() => api.emit({ type: 'locking', reason: 'lock-screen' }));
+    await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('saveDraft'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(api.calls.map((c) => c.name)).not.toContain('draftsSaved');
+    act(() => finish());
     await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('draftsSaved'));
     const names = api.calls.map((c) => c.name);
     expect(names.indexOf('saveDraft')).toBeGreaterThanOrEqual(0);

@@ -152,6 +152,19 @@ describe('AutoLock', () => {
     expect(reasons).toEqual(['suspend', 'lock-screen', 'lock-screen']);
     // An answer with nothing waiting changes nothing.
     drafts.saved();
+    await settle();
+    expect(reasons).toHaveLength(3);
+    expect(clock.pending).toBe(0);
+    // A renderer that cannot even be told: the lock goes on at once.
+    const failing = new DraftsBeforeLock(() => {
+      throw new Error('no window');
+    }, clock);
+    const other = new EventEmitter();
+    const locked: string[] = [];
+    lockOnPowerEvents(other as never, (reason) => locked.push(reason), (reason) => failing.ask(reason));
+    other.emit('lock-screen');
+    await settle();
+    expect(locked).toEqual(['lock-screen']);
   });
 });
 
