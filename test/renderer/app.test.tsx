@@ -19,6 +19,14 @@ afterEach(() => {
   window.location.hash = '';
 });
 
+/** The new-case form of an unlocked vault, with `handlers` for the calls a test cares about; its Summary field. */
+async function openNewCase(handlers: Parameters<typeof installFakeApi>[0]) {
+  window.location.hash = '#/cases/new';
+  const api = installFakeApi({ vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }), listCases: () => ({ total: 0, items: [] }), listDrafts: () => [], ...handlers });
+  renderApp();
+  return { api, summary: await screen.findByLabelText('Summary') };
+}
+
 describe('unlocking', () => {
   it('says plainly that the passphrase is wrong, and lets the officer try again', async () => {
     let tries = 0;
@@ -97,21 +105,15 @@ describe('locking', () => {
   });
 
   it('saves a draft typed just before Lock before the keys go', async () => {
-    window.location.hash = '#/cases/new';
     const saved: unknown[] = [];
-    const api = installFakeApi({
-      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
-      listCases: () => ({ total: 0, items: [] }),
-      listDrafts: () => [],
+    const { api, summary } = await openNewCase({
       saveDraft: (req) => {
         saved.push(req.data);
         return { savedAt: '2025-03-10T10:05:00.000Z' };
       },
       lockVault: () => null,
     });
-    renderApp();
-    const field = await screen.findByLabelText('Summary');
-    fireEvent.change(field, { target: { value: 'Typed a moment before locking' } });
+    fireEvent.change(summary, { target: { value: 'Typed a moment before locking' } });
     // At once, well inside the draft's 800 ms delay.
     fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Tearline' })).toBeTruthy();
@@ -124,16 +126,11 @@ describe('locking', () => {
 
 describe('locking with a draft that cannot be saved, or is still being saved', () => {
   it('says so instead of locking, and locks when Lock is pressed again', async () => {
-    window.location.hash = '#/cases/new';
-    const api = installFakeApi({
-      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
-      listCases: () => ({ total: 0, items: [] }),
-      listDrafts: () => [],
+    const { api, summary } = await openNewCase({
       saveDraft: () => failure('E_IO', 'the disk is full'),
       lockVault: () => null,
     });
-    renderApp();
-    fireEvent.change(await screen.findByLabelText('Summary'), { target: { value: 'Typed a moment before locking' } });
+    fireEvent.change(summary, { target: { value: 'Typed a moment before locking' } });
     fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
     expect(await screen.findByText('The vault is not locked yet: a draft could not be saved.')).toBeTruthy();
     expect(api.calls.map((c) => c.name)).not.toContain('lockVault');
@@ -144,13 +141,9 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
   });
 
   it('tries again, at Lock, a draft whose own save had failed, and saves what is typed after the warning', async () => {
-    window.location.hash = '#/cases/new';
     const saved: string[] = [];
     let failing = 2;
-    const api = installFakeApi({
-      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
-      listCases: () => ({ total: 0, items: [] }),
-      listDrafts: () => [],
+    const { api, summary } = await openNewCase({
       saveDraft: (req) => {
         if (failing-- > 0) return failure('E_IO', 'the disk is full');
         saved.push((req.data as { values: { summary?: string } }).values.summary ?? '');
@@ -158,8 +151,7 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
       },
       lockVault: () => null,
     });
-    renderApp();
-    fireEvent.change(await screen.findByLabelText('Summary'), { target: { value: 'First words' } });
+    fireEvent.change(summary, { target: { value: 'First words' } });
     // Its own save, after the delay, fails; Lock then tries again, fails, and says so.
     await waitFor(() => expect(api.calls.filter((c) => c.name === 'saveDraft')).toHaveLength(1), { timeout: 3000 });
     fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
@@ -175,17 +167,12 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
   });
 
   it('saves a draft when the screen locks, and only then tells the main process so', async () => {
-    window.location.hash = '#/cases/new';
     let finish!: () => void;
-    const api = installFakeApi({
-      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
-      listCases: () => ({ total: 0, items: [] }),
-      listDrafts: () => [],
+    const { api, summary } = await openNewCase({
       saveDraft: () => new Promise((resolve) => (finish = () => resolve({ savedAt: '2025-03-10T10:05:00.000Z' }))),
       draftsSaved: () => null,
     });
-    renderApp();
-    fireEvent.change(await screen.findByLabelText('Summary'), { target: { value: 'Typed as the screen locked' } });
+    fireEvent.change(summary, { target: { value: 'Typed as the screen locked' } });
     act(() => api.emit({ type: 'locking', reason: 'lock-screen' }));
     await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('saveDraft'));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -199,17 +186,12 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
   });
 
   it('waits for a save already on its way before the keys go', async () => {
-    window.location.hash = '#/cases/new';
     let finish!: () => void;
-    const api = installFakeApi({
-      vaultStatus: () => ({ state: 'unlocked', vault: VAULT_INFO }),
-      listCases: () => ({ total: 0, items: [] }),
-      listDrafts: () => [],
+    const { api, summary } = await openNewCase({
       saveDraft: () => new Promise((resolve) => (finish = () => resolve({ savedAt: '2025-03-10T10:05:00.000Z' }))),
       lockVault: () => null,
     });
-    renderApp();
-    fireEvent.change(await screen.findByLabelText('Summary'), { target: { value: 'Saved on its own' } });
+    fireEvent.change(summary, { target: { value: 'Saved on its own' } });
     // The draft's own delay passes and its save starts, then Lock is pressed while it is on its way.
     await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('saveDraft'), { timeout: 3000 });
     fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
