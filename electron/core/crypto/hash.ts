@@ -45,13 +45,18 @@ export interface StreamHasher {
 
 export type Blake2bHasher = StreamHasher;
 
-/** A hasher from its steps, refusing to be used after its digest (the state is gone by then). */
-function streamHasher(name: string, update: (chunk: Uint8Array) => void, final: () => Uint8Array): StreamHasher {
-  let done = false;
+/**
+ * A hasher from its steps, refusing to be used after its digest, or after its state was
+ * carried away (`carry`, where it can be): the state is gone by then.
+ */
+function streamHasher(name: string, update: (chunk: Uint8Array) => void, final: () => Uint8Array): StreamHasher;
+function streamHasher(name: string, update: (chunk: Uint8Array) => void, final: () => Uint8Array, carry: () => Uint8Array): MovableBlake2b;
+function streamHasher(name: string, update: (chunk: Uint8Array) => void, final: () => Uint8Array, carry?: () => Uint8Array): StreamHasher | MovableBlake2b {
+  let ended: 'digest()' | 'carry()' | undefined;
   const check = (): void => {
-    if (done) throw new Error(`${name} hasher used after digest()`);
+    if (ended) throw new Error(`${name} hasher used after ${ended}`);
   };
-  const hasher: StreamHasher = {
+  const hasher: StreamHasher & { carry?(): Uint8Array } = {
     update(chunk) {
       check();
       update(chunk);
@@ -59,10 +64,17 @@ function streamHasher(name: string, update: (chunk: Uint8Array) => void, final: 
     },
     digest() {
       check();
-      done = true;
+      ended = 'digest()';
       return final();
     },
   };
+  if (carry) {
+    hasher.carry = () => {
+      if (ended) throw new Error(`${name} hasher carried after its end`);
+      ended = 'carry()';
+      return carry();
+    };
+  }
   return hasher;
 }
 
@@ -93,31 +105,7 @@ export interface MovableBlake2b extends StreamHasher {
  */
 export function createMovableBlake2b(outLength: number): MovableBlake2b | undefined {
   const native = nativeSodium();
-  if (!native) return undefined;
-  const state = new Uint8Array(native.crypto_generichash_STATEBYTES);
-  native.crypto_generichash_init(state, null, outLength);
-  let carried = false;
-  let digested = false;
-  const hasher = nativeBlake2b(native, outLength, null, state);
-  return {
-    update(chunk) {
-      if (carried) throw new Error('BLAKE2b hasher used after carry()');
-      hasher.update(chunk);
-      return this;
-    },
-    digest() {
-      if (carried) throw new Error('BLAKE2b hasher used after carry()');
-      digested = true;
-      return hasher.digest();
-    },
-    carry() {
-      if (carried || digested) throw new Error('BLAKE2b hasher carried after its end');
-      carried = true;
-      const copy = state.slice();
-      state.fill(0);
-      return copy;
-    },
-  };
+  return native ? nativeBlake2b(native, outLength, null) : undefined;
 }
 
 /** Takes up a BLAKE2b that `carry()` stopped (the same output length; native build only). */
@@ -128,7 +116,8 @@ export function resumeBlake2b(outLength: number, state: Uint8Array): StreamHashe
   return nativeBlake2b(native, outLength, null, new Uint8Array(state));
 }
 
-function nativeBlake2b(native: NativeSodium, outLength: number, key: Uint8Array | null, given?: Uint8Array): StreamHasher {
+/** A native BLAKE2b, begun here or from a carried `given` state; its own state can be carried away. */
+function nativeBlake2b(native: NativeSodium, outLength: number, key: Uint8Array | null, given?: Uint8Array): MovableBlake2b {
   let state = given;
   if (!state) {
     state = new Uint8Array(native.crypto_generichash_STATEBYTES);
@@ -143,6 +132,11 @@ function nativeBlake2b(native: NativeSodium, outLength: number, key: Uint8Array 
       native.crypto_generichash_final(own, out);
       own.fill(0);
       return out;
+    },
+    () => {
+      const copy = own.slice();
+      own.fill(0);
+      return copy;
     },
   );
 }

@@ -162,22 +162,9 @@ function splitLines(text: string, count: number, what: string): string[] {
 // Hashing and signing
 
 export function createMinisignHasher(): MinisignHasher {
-  // BLAKE2b from crypto/hash.ts: libsodium's native build where it loaded.
-  const blake = createBlake2b(PREHASH_BYTES);
-  let done = false;
-  const hasher: MinisignHasher = {
-    update(chunk: Uint8Array) {
-      if (done) throw new Error('minisign hasher used after digest()');
-      blake.update(chunk);
-      return hasher;
-    },
-    digest() {
-      if (done) throw new Error('minisign hasher used after digest()');
-      done = true;
-      return blake.digest();
-    },
-  };
-  return hasher;
+  // BLAKE2b from crypto/hash.ts (libsodium's native build where it loaded), which itself
+  // refuses to be used after its digest.
+  return createBlake2b(PREHASH_BYTES);
 }
 
 /** BLAKE2b-512 of a whole message, the input that an `ED` signature signs. */
