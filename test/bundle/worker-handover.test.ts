@@ -89,7 +89,7 @@ async function loadWithWorkerReadyAt(readyAt: number, at = file, segmentBytes?: 
 describe('the first reading and its worker', () => {
   it('hands the BLAKE2b over to the worker where it became ready, with the same digest', async () => {
     const inline = await loadBundle({ path: file }, { limits: DEFAULT_LIMITS, hashWorkerFrom: Infinity });
-    inline.sameReading?.dispose();
+    releaseLoaded(inline);
     expect(inline.hasher).toBeUndefined();
     expect(size).toBeGreaterThan(5 * 1024 * 1024);
     for (const readyAt of [1, 2 * 1024 * 1024, 4 * 1024 * 1024 + 1]) {
@@ -106,15 +106,14 @@ describe('the first reading and its worker', () => {
         if (process.env.TEARLINE_SODIUM === 'wasm') expect(resume).toBeUndefined();
         else expect(resume?.[0]).toBeInstanceOf(Uint8Array);
       } finally {
-        loaded.hasher?.close();
-        loaded.sameReading?.dispose();
+        releaseLoaded(loaded);
       }
     }
   });
 
   it('hands an encrypted bundle’s reading check over too, and a second reading then matches the first', async () => {
     const inline = await loadBundle({ path: sealed }, { limits: DEFAULT_LIMITS, hashWorkerFrom: Infinity, identities: [identity] });
-    inline.sameReading?.dispose();
+    releaseLoaded(inline);
     const { loaded, begin } = await loadWithWorkerReadyAt(1, sealed);
     try {
       expect(toHex(loaded.digest)).toBe(toHex(inline.digest));
@@ -131,14 +130,13 @@ describe('the first reading and its worker', () => {
       await secondPass(loaded, DEFAULT_LIMITS, { signed: (bytes) => reading.update(bytes) }, {});
       expect(loaded.sameReading!.sameAsFirst(reading.end())).toBe(true);
     } finally {
-      loaded.hasher?.close();
-      loaded.sameReading?.dispose();
+      releaseLoaded(loaded);
     }
   });
 
   it('hands the readings of an encrypted bundle’s segments over, and each segment read again matches its first reading', async () => {
     const inline = await loadBundle({ path: sealed }, { limits: DEFAULT_LIMITS, hashWorkerFrom: Infinity, identities: [identity] });
-    inline.sameReading?.dispose();
+    releaseLoaded(inline);
     // Before HEAD has been read (no segment begun yet), within the first segments, and after the reading.
     for (const readyAt of [1, 2 * 1024 * 1024, size]) {
       const { loaded, begin } = await loadWithWorkerReadyAt(readyAt, sealed, 512 * 1024);
@@ -161,15 +159,14 @@ describe('the first reading and its worker', () => {
 
   it('keeps a worker that was ready only after the reading for the second one (having hashed nothing, on the native build)', async () => {
     const inline = await loadBundle({ path: file }, { limits: DEFAULT_LIMITS, hashWorkerFrom: Infinity });
-    inline.sameReading?.dispose();
+    releaseLoaded(inline);
     const { loaded, worker, begin } = await loadWithWorkerReadyAt(size);
     try {
       expect(toHex(loaded.digest)).toBe(toHex(inline.digest));
       expect(loaded.hasher).toBe(worker);
       if (process.env.TEARLINE_SODIUM !== 'wasm') expect(begin).not.toHaveBeenCalled();
     } finally {
-      loaded.hasher?.close();
-      loaded.sameReading?.dispose();
+      releaseLoaded(loaded);
     }
   });
 });

@@ -24,7 +24,7 @@ import { InclusionVerifier } from '../../../shared/bundle/inclusion';
 import { PREVIEW_LIMIT, type PreviewEntry } from '../../../shared/bundle/verdict';
 import { summarizeEntry } from '../../../shared/domain';
 import { sha256, sha256Parts } from '../crypto/hash';
-import { segmentTag, type SameReading } from '../crypto/same-reading';
+import { READING_TAG_BYTES, segmentTag, type SameReading } from '../crypto/same-reading';
 import { createEntryHasher, type EntryHasher } from '../crypto/entry-hasher';
 import type { BackgroundHasher } from '../crypto/hash-worker';
 import { tick, type RunOptions } from './progress';
@@ -70,7 +70,7 @@ export class SegmentChecker {
       key.fill(0);
       // A chunk that no longer opens is a file changed since the first reading: the segment
       // is not what was read then (its tag cannot be), and the verification stops there.
-      if (error instanceof TearlineError && error.code === 'E_DECRYPT') return { segment: j, summary: emptySummary(), tag: new Uint8Array(16), failure: toErrorInfo(error) };
+      if (error instanceof TearlineError && error.code === 'E_DECRYPT') return { segment: j, summary: emptySummary(), tag: new Uint8Array(READING_TAG_BYTES), failure: toErrorInfo(error) };
       throw error;
     }
     const tag = segmentTag(key, bytes);

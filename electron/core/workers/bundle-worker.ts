@@ -34,7 +34,6 @@ function send(message: FromBundleWorker): void {
   port.postMessage(message);
 }
 
-
 /** Checks a batch with a verifier kept from batch to batch of the same checkpoint (it remembers the last path). */
 let inclusion: { key: string; verifier: InclusionVerifier } | undefined;
 
@@ -70,7 +69,6 @@ function checkSegments(hashEntries: EntryHasher, m: Extract<ToBundleWorker, { ty
     m.ageKey?.fill(0);
   }
 }
-
 
 /**
  * Serves messages in order. The first reading needs only the stream hashes, which the
