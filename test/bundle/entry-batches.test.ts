@@ -38,6 +38,7 @@ function entryValues(): Uint8Array[] {
 const standIn = {
   begin: () => undefined,
   update: () => undefined,
+  room: () => undefined,
   cut: () => undefined,
   settle: async () => undefined,
   streamMs: 0,

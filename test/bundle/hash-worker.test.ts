@@ -8,13 +8,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toHex } from '../../shared/bytes';
+import { concatBytes, toHex } from '../../shared/bytes';
 import { DEFAULT_LIMITS } from '../../shared/bundle/format';
 import { MAX_JSON_ITEMS } from '../../shared/canonical-json';
 import type { Vault } from '../../electron/core/vault/vault';
 import { loadSodium, sodium } from '../../electron/core/crypto/sodium';
 import { startHashWorker } from '../../electron/core/crypto/hash-worker';
 import { createMovableBlake2b, resumeBlake2b } from '../../electron/core/crypto/hash';
+import { keyedReading } from '../../electron/core/crypto/same-reading';
+import { nativeSodium } from '../../electron/core/crypto/native-sodium';
 import { minisignKeyId, minisignPrehash } from '../../electron/core/formats/minisign';
 import { exampleBody } from '../../shared/domain/examples';
 import { craftBundle, craftRecord } from './craft';
@@ -112,6 +114,67 @@ describe('the hashing worker', () => {
       const ended = createMovableBlake2b(64)!;
       ended.digest();
       expect(() => ended.carry()).toThrow(/after its end/);
+    } finally {
+      worker!.close();
+    }
+  });
+
+  it('takes bytes written in place in its blocks, and cuts among them, as it takes copies', async () => {
+    const data = Uint8Array.from({ length: 4 * 1024 * 1024 + 4097 }, (_, i) => (i * 2654435761) >>> 23);
+    const worker = await startHashWorker();
+    try {
+      // Nothing beyond one block, and nothing of no length.
+      expect(worker!.room(1024 * 1024 + 1)).toBeUndefined();
+      expect(worker!.room(0)).toBeUndefined();
+      // Segments' readings go on in the worker only on libsodium's native build.
+      const segments = nativeSodium() !== undefined;
+      worker!.begin(segments ? ['blake2b-512', 'poly1305-segments'] : ['blake2b-512']);
+      const keys: Uint8Array[] = [];
+      const cutAt: number[] = [];
+      const cut = (at: number): void => {
+        const key = sodium().randombytes_buf(32);
+        keys.push(key.slice());
+        cutAt.push(at);
+        if (segments) worker!.cut(key);
+      };
+      cut(0);
+      let at = 0;
+      for (let step = 1, turn = 0; at < data.length; turn++, step = (step * 5 + 70_001) % 1_000_003) {
+        const length = Math.min(step, data.length - at);
+        const room = turn % 4 === 3 ? undefined : worker!.room(length);
+        if (!room) {
+          // A copy (a piece from elsewhere), in two parts with a cut between them.
+          const half = at + (length >> 1);
+          worker!.update(data.subarray(at, half));
+          cut(half);
+          worker!.update(data.subarray(half, at + length));
+        } else {
+          expect(room.length).toBe(length);
+          // Written in place; given on in two parts with a cut between them, or only in part
+          // (a short read, or a record not signed), the rest written over by the next piece.
+          room.set(data.subarray(at, at + length));
+          const given = turn % 4 === 2 ? Math.max(1, length >> 2) : length;
+          const half = given >> 1;
+          worker!.update(room.subarray(0, half));
+          if (turn % 2 === 0) cut(at + half);
+          worker!.update(room.subarray(half, given));
+          at += given;
+          await worker!.settle();
+          continue;
+        }
+        at += length;
+        await worker!.settle();
+      }
+      const [blake, tags] = await worker!.finish();
+      expect(toHex(blake!)).toBe(toHex(minisignPrehash(data)));
+      expect(keys.length).toBeGreaterThan(10);
+      if (!segments) return;
+      const expected = keys.map((key, j) => {
+        const reading = keyedReading(key);
+        reading.update(data.subarray(cutAt[j]!, cutAt[j + 1] ?? data.length));
+        return reading.end();
+      });
+      expect(toHex(tags!)).toBe(toHex(concatBytes(...expected)));
     } finally {
       worker!.close();
     }

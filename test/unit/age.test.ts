@@ -167,6 +167,28 @@ describe('age round trips', () => {
     expectSame(concatBytes(rest, decryptor.finish()), plaintext.subarray(AGE_CHUNK_SIZE));
   });
 
+  it('writes the plaintext where it is given room, and refuses room of another size', () => {
+    const plaintext = pattern(3 * AGE_CHUNK_SIZE + 10);
+    const file = ageEncrypt(plaintext, [alice.recipient]);
+    const decryptor = new AgeDecryptor([alice.identity]);
+    const block = new Uint8Array(4 * AGE_CHUNK_SIZE).fill(0xee);
+    const asked: number[] = [];
+    const out = decryptor.push(file, (length) => (asked.push(length), block.subarray(7, 7 + length)));
+    // The last chunk is held (it is released by finish, into an array of its own).
+    expect(asked).toEqual([3 * AGE_CHUNK_SIZE]);
+    expect(out.buffer).toBe(block.buffer);
+    expect(out.byteOffset).toBe(7);
+    expectSame(out, plaintext.subarray(0, 3 * AGE_CHUNK_SIZE));
+    expect(block[6]).toBe(0xee);
+    expect(block[7 + 3 * AGE_CHUNK_SIZE]).toBe(0xee);
+    expectSame(decryptor.finish(), plaintext.subarray(3 * AGE_CHUNK_SIZE));
+    // No room given: an array of its own.
+    const other = new AgeDecryptor([alice.identity]);
+    expectSame(concatBytes(other.push(file, () => undefined), other.finish()), plaintext);
+    const wrong = new AgeDecryptor([alice.identity]);
+    expect(() => wrong.push(file, (length) => new Uint8Array(length - 1))).toThrow(/not the size asked for/);
+  });
+
   it('refuses to be used after finishing', () => {
     const encryptor = new AgeEncryptor([alice.recipient]);
     encryptor.finish();

@@ -165,8 +165,14 @@ function readWhole(file: string): Uint8Array {
   }
 }
 
-/** Pieces of a file, read with one reusable buffer (each piece is valid until the next). */
-async function* fileChunks(file: string, size: number, phase: BundlePhase, options: RunOptions): AsyncGenerator<Uint8Array> {
+/** Where the next piece of a reading may be written, if anywhere (BackgroundHasher.room). */
+type Room = (length: number) => Uint8Array | undefined;
+
+/**
+ * Pieces of a file, read with one reusable buffer, or where `room` says (each piece is
+ * valid until the next).
+ */
+async function* fileChunks(file: string, size: number, phase: BundlePhase, options: RunOptions, room?: Room): AsyncGenerator<Uint8Array> {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -176,15 +182,17 @@ async function* fileChunks(file: string, size: number, phase: BundlePhase, optio
   try {
     const buffer = new Uint8Array(Math.max(1, Math.min(CHUNK_BYTES, size)));
     for (let at = 0; at < size; ) {
+      const want = Math.min(buffer.length, size - at);
+      const into = room?.(want) ?? buffer;
       let n: number;
       try {
-        n = readSync(fd, buffer, 0, Math.min(buffer.length, size - at), at);
+        n = readSync(fd, into, 0, want, at);
       } catch (error) {
         throw ioError(file, error);
       }
       if (n === 0) throw new TearlineError('E_IO', `cannot read ${file}: it became shorter while it was read`);
       at += n;
-      yield buffer.subarray(0, n);
+      yield into.subarray(0, n);
       options.onProgress?.(at, size, phase);
       await tick(options.signal);
     }
@@ -210,6 +218,7 @@ async function* decrypting(
   identities: AgeIdentityInput[],
   limits: BundleLimits,
   onPayload?: (payload: AgePayload) => void,
+  room?: Room,
 ): AsyncGenerator<Uint8Array> {
   if (identities.length === 0) {
     throw new TearlineError('E_NOT_FOR_US', 'the bundle is encrypted, and no identity to decrypt it was given (use --vault or --identity)');
@@ -222,7 +231,7 @@ async function* decrypting(
     return plain;
   };
   for await (const piece of ciphertext) {
-    const plain = decryptor.push(piece);
+    const plain = decryptor.push(piece, room);
     if (plain.length > 0) yield out(plain);
   }
   const last = decryptor.finish();
@@ -264,18 +273,20 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
 
   // A way to read the payload, as often as needed.
   const path = source.path;
-  let pass: (o: RunOptions, phase: BundlePhase, onPayload?: (payload: AgePayload) => void) => AsyncGenerator<Uint8Array>;
+  // `room`: in the first reading, where the worker's next block has room for B's next bytes.
+  let pass: (o: RunOptions, phase: BundlePhase, onPayload?: (payload: AgePayload) => void, room?: Room) => AsyncGenerator<Uint8Array>;
   let inMemory = false;
   let encrypted = false;
   const identities = options.identities ?? [];
   if (sniffed === 'age') {
     encrypted = true;
     const bytes = source.bytes;
-    pass = (o, phase, onPayload) => decrypting(bytes ? memoryChunks(bytes, phase, o) : fileChunks(path!, inputBytes, phase, o), identities, limits, onPayload);
+    pass = (o, phase, onPayload, room) =>
+      decrypting(bytes ? memoryChunks(bytes, phase, o) : fileChunks(path!, inputBytes, phase, o), identities, limits, onPayload, room);
   } else if (sniffed === 'age-armored') {
     encrypted = true;
     const ciphertext = ageDearmor(source.bytes ?? readWhole(path!));
-    pass = (o, phase) => decrypting(memoryChunks(ciphertext, phase, o), identities, limits);
+    pass = (o, phase, _onPayload, room) => decrypting(memoryChunks(ciphertext, phase, o), identities, limits, undefined, room);
   } else if (sniffed === 'armored') {
     const text = source.bytes ?? readWhole(path!);
     // Any byte over 0x7f is refused by the armor's own rules; latin1 maps bytes to code points 1:1.
@@ -288,7 +299,7 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
     inMemory = true;
     pass = (o, phase) => memoryChunks(bytes, phase, o);
   } else {
-    pass = (o, phase) => fileChunks(path!, inputBytes, phase, o);
+    pass = (o, phase, _onPayload, room) => fileChunks(path!, inputBytes, phase, o, room);
   }
 
   // The first pass: framing and the digest of B; HEAD and the signature record kept as bytes.
@@ -361,7 +372,9 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
       },
     });
     const keepPayload = segmented && encrypted ? (payload: AgePayload) => void (agePayload = payload) : undefined;
-    for await (const chunk of pass(options, encrypted ? 'decrypt' : 'read', keepPayload)) {
+    // B's bytes are read (or decrypted) straight into the worker's blocks once it hashes them.
+    const room: Room = (length) => background?.room(length);
+    for await (const chunk of pass(options, encrypted ? 'decrypt' : 'read', keepPayload, room)) {
       parser.push(chunk);
       if (movable && hasArrived && arrived) {
         background = arrived;

@@ -46,8 +46,17 @@ export interface BackgroundHasher {
    * arrays are left empty, and wiped if they cannot be sent.
    */
   begin(names: HashName[], resume?: (Uint8Array | null)[]): void;
-  /** Copies the bytes (the caller may reuse its buffer at once). */
+  /**
+   * Takes the next bytes of the stream: those written where `room` said, in order, as they
+   * lie; any others as a copy (the caller may reuse its buffer at once).
+   */
   update(bytes: Uint8Array): void;
+  /**
+   * Where the next `length` bytes of the stream may be written (or undefined): in the block
+   * that goes to the worker next, so that neither thread copies them. The room is the
+   * caller's until its next call of `room` or `finish`, when the block may be moved there.
+   */
+  room(length: number): Uint8Array | undefined;
   /** Resolves once no more than the allowed amount of data is waiting to be hashed. */
   settle(): Promise<void>;
   /**
@@ -121,10 +130,13 @@ export async function startHashWorker(): Promise<BackgroundHasher | undefined> {
 }
 
 class WorkerHasher implements BackgroundHasher {
-  // Shared memory: a block is handed to the worker and back without a copy.
-  private readonly free: SharedArrayBuffer[] = [];
+  // Blocks move to the worker and back (transferred, not shared: the native BLAKE2b refuses
+  // shared memory, so the worker would have to copy every block out of it first).
+  private readonly free: ArrayBuffer[] = [];
   private current: Uint8Array | undefined;
   private used = 0;
+  // Cuts in the block being filled: they go with it, as its bytes may still be read here.
+  private cuts: { at: number; key: Uint8Array }[] = [];
   private inFlight = 0;
   private failure: Error | undefined;
   private waiting: (() => void)[] = [];
@@ -177,19 +189,35 @@ class WorkerHasher implements BackgroundHasher {
   }
 
   update(bytes: Uint8Array): void {
+    if (this.current && bytes.buffer === this.current.buffer && bytes.byteOffset === this.used) {
+      // Written in place (room): it goes with the block, which is sent by a later call, as
+      // these bytes may still be read here (a full block waits for it too).
+      this.used += bytes.length;
+      return;
+    }
     let at = 0;
     while (at < bytes.length) {
-      if (!this.current) {
-        const reused = this.free.pop();
-        this.current = new Uint8Array(reused ?? new SharedArrayBuffer(BLOCK));
-        this.used = 0;
-      }
+      if (this.current && this.used === BLOCK) this.send();
+      this.current ??= this.takeBlock();
       const take = Math.min(bytes.length - at, BLOCK - this.used);
       this.current.set(bytes.subarray(at, at + take), this.used);
       this.used += take;
       at += take;
-      if (this.used === BLOCK) this.send();
     }
+    // Copied: nothing here reads the block any more.
+    if (this.used === BLOCK) this.send();
+  }
+
+  room(length: number): Uint8Array | undefined {
+    if (this.failure || length <= 0 || length > BLOCK) return undefined;
+    if (this.current && BLOCK - this.used < length) this.send();
+    this.current ??= this.takeBlock();
+    return this.current.subarray(this.used, this.used + length);
+  }
+
+  private takeBlock(): Uint8Array {
+    this.used = 0;
+    return new Uint8Array(this.free.pop() ?? new ArrayBuffer(BLOCK));
   }
 
   async settle(): Promise<void> {
@@ -214,9 +242,9 @@ class WorkerHasher implements BackgroundHasher {
     const own = movable(key);
     try {
       if (this.failure) throw this.failure;
-      // The bytes before the cut go first, in a block of their own.
-      if (this.used > 0) this.send();
-      this.worker.postMessage({ type: 'cut', key: own } satisfies ToBundleWorker, [own.buffer as ArrayBuffer]);
+      // The bytes before the cut are in the block being filled: the cut goes with it.
+      if (this.current && this.used > 0) this.cuts.push({ at: this.used, key: own });
+      else this.worker.postMessage({ type: 'cut', key: own } satisfies ToBundleWorker, [own.buffer as ArrayBuffer]);
     } catch (error) {
       own.fill(0);
       throw error;
@@ -305,7 +333,7 @@ class WorkerHasher implements BackgroundHasher {
   async finish(): Promise<Uint8Array[]> {
     // A worker that has already stopped would never answer.
     if (this.failure) throw this.failure;
-    if (this.used > 0) this.send();
+    if (this.current && this.used > 0) this.send();
     const digests = await this.held(
       new Promise<Uint8Array[]>((resolve) => {
         this.result = resolve;
@@ -321,6 +349,8 @@ class WorkerHasher implements BackgroundHasher {
     if (this.closed) return;
     this.closed = true;
     this.failure ??= new Error('the hashing worker was closed');
+    for (const c of this.cuts) c.key.fill(0);
+    this.cuts = [];
     this.wake();
     this.result?.([]);
     for (const resolve of this.pendingEntries.values()) resolve(undefined);
@@ -330,11 +360,19 @@ class WorkerHasher implements BackgroundHasher {
   }
 
   private send(): void {
-    const buffer = this.current!.buffer;
-    this.inFlight++;
-    this.worker.postMessage({ type: 'update', buffer: buffer as SharedArrayBuffer, length: this.used } satisfies ToBundleWorker);
+    const buffer = this.current!.buffer as ArrayBuffer;
+    const cuts = this.cuts;
+    const length = this.used;
     this.current = undefined;
     this.used = 0;
+    this.cuts = [];
+    try {
+      this.worker.postMessage({ type: 'update', buffer, length, ...(cuts.length > 0 ? { cuts } : {}) } satisfies ToBundleWorker, [buffer, ...cuts.map((c) => c.key.buffer as ArrayBuffer)]);
+    } catch (error) {
+      for (const c of cuts) c.key.fill(0);
+      throw error;
+    }
+    this.inFlight++;
   }
 
   private wake(): void {

@@ -483,7 +483,11 @@ export class AgeDecryptor {
     this.identities = identities;
   }
 
-  push(ciphertext: Uint8Array): Uint8Array {
+  /**
+   * `room`, if given, may say where the plaintext of this call is to be written (it is
+   * asked for its length, and may answer undefined: a new array then).
+   */
+  push(ciphertext: Uint8Array, room?: (length: number) => Uint8Array | undefined): Uint8Array {
     return this.guard(() => {
       let pieces = [ciphertext];
       if (this.state === 'header') {
@@ -501,7 +505,9 @@ export class AgeDecryptor {
         }
       }
       // The plaintext of this call, sized first, so that each chunk opens straight into it.
-      const out = new Uint8Array(chunksBefore(this.pendingLength + given, ENCRYPTED_CHUNK_SIZE) * AGE_CHUNK_SIZE);
+      const length = chunksBefore(this.pendingLength + given, ENCRYPTED_CHUNK_SIZE) * AGE_CHUNK_SIZE;
+      const out = (length > 0 ? room?.(length) : undefined) ?? new Uint8Array(length);
+      if (out.length !== length) throw new Error('AgeDecryptor: the room given is not the size asked for');
       let at = 0;
       try {
         for (const data of payload) at = this.readPayload(data, out, at);

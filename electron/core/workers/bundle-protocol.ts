@@ -19,7 +19,7 @@ export type HashName = 'blake2b-512' | 'sha256' | 'poly1305' | 'poly1305-segment
  * Said by the worker when it is ready: a worker built from other sources (a stale
  * dist/workers in a checkout) would not understand what it is sent, and is not used.
  */
-export const BUNDLE_PROTOCOL = 5;
+export const BUNDLE_PROTOCOL = 6;
 
 export interface BundleWorkerData {
   /** The build the starting thread uses: the worker uses the same one. */
@@ -54,7 +54,11 @@ export type ToBundleWorker =
    * crypto/hash.ts createMovableBlake2b, a reading from crypto/same-reading.ts).
    */
   | { type: 'begin'; names: HashName[]; resume?: (Uint8Array | null)[] }
-  | { type: 'update'; buffer: SharedArrayBuffer; length: number }
+  /**
+   * The next `length` bytes of the stream, in a block moved here and back ('done'). `cuts`:
+   * where a segment ends within them, with the next one's key (as 'cut' gives it).
+   */
+  | { type: 'update'; buffer: ArrayBuffer; length: number; cuts?: { at: number; key: Uint8Array }[] }
   | { type: 'finish' }
   /** The bytes sent so far end a segment: the next begins with this key (wiped when used). */
   | { type: 'cut'; key: Uint8Array }
@@ -76,7 +80,7 @@ export type ToBundleWorker =
 export type FromBundleWorker =
   | { type: 'ready'; protocol: number }
   | { type: 'failed'; message: string }
-  | { type: 'done'; buffer: SharedArrayBuffer; ms: number }
+  | { type: 'done'; buffer: ArrayBuffer; ms: number }
   | { type: 'hashed'; id: number; hashes: Uint8Array; hashMs: number }
   | { type: 'checked'; id: number; hashes: Uint8Array; outcomes: EntryOutcome[]; hashMs: number; checkMs: number }
   | { type: 'digests'; digests: Uint8Array[] }

@@ -81,7 +81,6 @@ function serve(): void {
   let hashEntries: EntryHasher | undefined;
   const waiting: ToBundleWorker[] = [];
   let streams: { name: HashName; hasher: Pick<StreamHasher, 'digest'> & { update(bytes: Uint8Array): unknown } }[] = [];
-  let copy = new Uint8Array(0);
   // Begins the next segment's reading, while a reading in segments goes on here.
   let cut: ((key: Uint8Array) => void) | undefined;
   const handle = (m: ToBundleWorker): void => {
@@ -112,13 +111,19 @@ function serve(): void {
       });
     } else if (m.type === 'update') {
       const started = performance.now();
-      // Out of the shared block into one reused buffer: the native BLAKE2b refuses shared
-      // memory, and would otherwise be given a new copy of every block.
-      if (copy.length < m.length) copy = new Uint8Array(m.length);
-      copy.set(new Uint8Array(m.buffer, 0, m.length));
-      const bytes = copy.subarray(0, m.length);
-      for (const s of streams) s.hasher.update(bytes);
-      send({ type: 'done', buffer: m.buffer, ms: performance.now() - started });
+      const bytes = new Uint8Array(m.buffer, 0, m.length);
+      let from = 0;
+      for (const { at, key } of m.cuts ?? []) {
+        const before = bytes.subarray(from, at);
+        for (const s of streams) s.hasher.update(before);
+        if (!cut) throw new Error('a cut without a reading in segments');
+        cut(key);
+        from = at;
+      }
+      const rest = bytes.subarray(from);
+      for (const s of streams) s.hasher.update(rest);
+      // Back to the verifying thread, to be filled again.
+      port.postMessage({ type: 'done', buffer: m.buffer, ms: performance.now() - started } satisfies FromBundleWorker, [m.buffer]);
     } else if (m.type === 'entries') {
       const started = performance.now();
       const hashes = hashEntries!(m.bytes, m.desc);
