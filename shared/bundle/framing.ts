@@ -347,43 +347,48 @@ export function frameSegment(bytes: Uint8Array, limits: BundleLimits, base: numb
   return spans;
 }
 
-/** The lengths inside one ENTRY value add up to its length exactly. */
+/**
+ * The lengths inside one ENTRY value add up to its length exactly. (Every entry goes
+ * through here in both readings: no closure over `at`, which the engine would then keep in
+ * memory instead of a register.)
+ */
 function checkEntryFraming(b: Uint8Array, start: number, end: number, limits: BundleLimits, base = 0): void {
   let at = start;
-  const need = (n: number, what: string): void => {
-    if (at + n > end) throw malformed(`entry: ${what} runs past the end of its record`, base + at);
-  };
-  need(8, 'the index');
+  if (at + 8 > end) throw pastEnd('the index', base + at);
   if (u64(b, at) === undefined) throw malformed('entry: the index is over 2^53', base + at);
   at += 8;
-  need(4, 'the header length');
+  if (at + 4 > end) throw pastEnd('the header length', base + at);
   const headerLength = u32(b, at);
   at += 4;
-  need(headerLength, 'the header');
+  if (at + headerLength > end) throw pastEnd('the header', base + at);
   at += headerLength;
-  need(1, 'the proof count');
+  if (at + 1 > end) throw pastEnd('the proof count', base + at);
   const proofCount = b[at]!;
   if (proofCount > MAX_PROOF_HASHES) throw tooLarge(`entry proof of ${proofCount} hashes is over ${MAX_PROOF_HASHES}`, base + at);
   at += 1;
-  need(proofCount * HASH_BYTES, 'the proof');
+  if (at + proofCount * HASH_BYTES > end) throw pastEnd('the proof', base + at);
   at += proofCount * HASH_BYTES;
-  need(2, 'the field count');
+  if (at + 2 > end) throw pastEnd('the field count', base + at);
   const fieldCount = u16(b, at);
   if (fieldCount > limits.maxFields) throw tooLarge(`entry with ${fieldCount} fields is over ${limits.maxFields}`, base + at);
   at += 2;
   for (let f = 0; f < fieldCount; f++) {
-    need(1, 'a field name length');
+    if (at + 1 > end) throw pastEnd('a field name length', base + at);
     const nameLength = b[at]!;
     if (nameLength === 0) throw malformed('entry: a field name is empty', base + at);
     at += 1;
-    need(nameLength + SALT_BYTES + 4, 'a field');
+    if (at + nameLength + SALT_BYTES + 4 > end) throw pastEnd('a field', base + at);
     at += nameLength + SALT_BYTES;
     const valueLength = u32(b, at);
     at += 4;
-    need(valueLength, 'a field value');
+    if (at + valueLength > end) throw pastEnd('a field value', base + at);
     at += valueLength;
   }
   if (at !== end) throw malformed('entry: bytes after the last field', base + at);
+}
+
+function pastEnd(what: string, at: number): TearlineError {
+  return malformed(`entry: ${what} runs past the end of its record`, at);
 }
 
 /** Reads one ENTRY value (already framed) as views into it. */
