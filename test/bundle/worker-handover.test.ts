@@ -13,7 +13,7 @@ import type { BackgroundHasher } from '../../electron/core/crypto/hash-worker';
 import * as workers from '../../electron/core/crypto/hash-worker';
 import { loadSodium, sodium } from '../../electron/core/crypto/sodium';
 import { nativeSodium } from '../../electron/core/crypto/native-sodium';
-import { loadBundle } from '../../electron/core/bundle';
+import { inspectBundle, loadBundle } from '../../electron/core/bundle';
 import { releaseLoaded, secondPass, segmentJob } from '../../electron/core/bundle/input';
 import { readSegments } from '../../electron/core/bundle/segments';
 import { tempDir } from '../helpers/tmp';
@@ -167,6 +167,45 @@ describe('the first reading and its worker', () => {
       if (process.env.TEARLINE_SODIUM !== 'wasm') expect(begin).not.toHaveBeenCalled();
     } finally {
       releaseLoaded(loaded);
+    }
+  });
+
+  it('starts a verification’s worker before libsodium has loaded, and ends it where the bundle is then not read', async () => {
+    const actual = vi.mocked(workers.startHashWorker).getMockImplementation()!;
+    const started: BackgroundHasher[] = [];
+    vi.mocked(workers.startHashWorker).mockImplementation(async () => {
+      const worker = (await actual())!;
+      started.push(worker);
+      vi.spyOn(worker, 'close');
+      return worker;
+    });
+    try {
+      const { publicKey } = sodium().crypto_sign_keypair();
+      const trustKey = { publicKey, keyId: new Uint8Array(8) };
+      // Read, with the worker started first: it goes on to hash B, and ends with the check.
+      const verdict = await inspectBundle({ trustKey }, file, { hashWorkerFrom: 0 });
+      expect(verdict.problems.map((p) => p.code)).toContain('E_UNTRUSTED_SIGNER');
+      expect(started).toHaveLength(1);
+      expect(started[0]!.close).toHaveBeenCalled();
+      // Refused before the bundle is read (the key given is not a key): the worker is ended.
+      // (It is ended once it has started.)
+      await expect(inspectBundle({ trustKey: 'not a minisign key' }, file, { hashWorkerFrom: 0 })).rejects.toThrow(/minisign public key/);
+      await vi.waitFor(() => {
+        expect(started).toHaveLength(2);
+        expect(started[1]!.close).toHaveBeenCalled();
+      });
+      // Given to a reading that refuses the bundle before reading it (too large): ended too.
+      const early = workers.startHashWorker();
+      await expect(loadBundle({ path: file }, { limits: { ...DEFAULT_LIMITS, maxBytes: 10 }, starting: early })).rejects.toThrow(/over the limit/);
+      await vi.waitFor(() => {
+        expect(started).toHaveLength(3);
+        expect(started[2]!.close).toHaveBeenCalled();
+      });
+      // Too small for a worker: none is started.
+      await inspectBundle({ trustKey }, file, { hashWorkerFrom: size + 1 });
+      expect(started).toHaveLength(3);
+    } finally {
+      vi.mocked(workers.startHashWorker).mockImplementation(actual);
     }
   });
 });

@@ -109,6 +109,21 @@ export interface LoadOptions extends RunOptions, HashWorkerOption {
   limits: BundleLimits;
   /** Age identities to decrypt with; without any, an encrypted bundle is E_NOT_FOR_US. */
   identities?: AgeIdentityInput[];
+  /**
+   * The bundle's worker, already starting (startHashWorkerFor), instead of one started
+   * here: the loaded bundle's from then on, and ended by any failure to load it.
+   */
+  starting?: Promise<BackgroundHasher | undefined>;
+}
+
+/** The worker for a bundle of `bytes`, starting, if it is large enough for one (`hashWorkerFrom`); one that cannot start is none. */
+export function startHashWorkerFor(bytes: number, options: HashWorkerOption): Promise<BackgroundHasher | undefined> | undefined {
+  return bytes >= (options.hashWorkerFrom ?? BACKGROUND_HASH_MIN_BYTES) ? startHashWorker().catch(() => undefined) : undefined;
+}
+
+/** Ends a worker that was starting for a bundle not loaded after all. */
+export function closeStarting(starting: Promise<BackgroundHasher | undefined> | undefined): void {
+  void starting?.then((worker) => worker?.close());
 }
 
 const AGE_PREFIX = utf8('age-encryption.org/');
@@ -244,6 +259,16 @@ async function* decrypting(
  * E_TOO_LARGE, E_MALFORMED, E_NOT_FOR_US or E_DECRYPT.
  */
 export async function loadBundle(source: BundleSource, options: LoadOptions): Promise<LoadedBundle> {
+  try {
+    return await firstReading(source, options);
+  } catch (error) {
+    // (A worker given already starting ends with a failure before the reading, too.)
+    closeStarting(options.starting);
+    throw error;
+  }
+}
+
+async function firstReading(source: BundleSource, options: LoadOptions): Promise<LoadedBundle> {
   const { limits } = options;
   checkAbort(options.signal);
   let inputBytes: number;
@@ -308,7 +333,7 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
   // BLAKE2b over, state and all, once the worker is ready. (Only with libsodium's native
   // build, whose state can move; with the WebAssembly build this one waits for the worker.)
   // (A worker that cannot start is no worker, never a failure of the reading.)
-  const starting = inputBytes >= (options.hashWorkerFrom ?? BACKGROUND_HASH_MIN_BYTES) ? startHashWorker().catch(() => undefined) : undefined;
+  const starting = options.starting ?? startHashWorkerFor(inputBytes, options);
   let arrived: BackgroundHasher | undefined;
   let hasArrived = false;
   void starting?.then((worker) => {
@@ -412,7 +437,7 @@ export async function loadBundle(source: BundleSource, options: LoadOptions): Pr
   } catch (error) {
     agePayload?.key.fill(0);
     background?.close();
-    void starting?.then((worker) => worker?.close());
+    closeStarting(starting);
     sameReading?.dispose();
     throw error;
   }

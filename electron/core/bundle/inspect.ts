@@ -11,7 +11,7 @@ import type { MinisignPublicKey } from '../formats/minisign';
 import { withRowKeysAsync } from '../trust/sealed-rows';
 import { Vault } from '../vault/vault';
 import { keyEnvironment, vaultEnvironment } from './environment';
-import { loadBundle, releaseLoaded, type BundleSource, type HashWorkerOption } from './input';
+import { closeStarting, loadBundle, releaseLoaded, startHashWorkerFor, type BundleSource, type HashWorkerOption, type LoadedBundle, type LoadOptions } from './input';
 import { verdictForLoadFailure, verifyLoaded } from './verify';
 import type { RunOptions } from './progress';
 
@@ -41,35 +41,49 @@ export function sizeOf(source: BundleSource): number {
 }
 
 export async function inspectBundle(target: InspectTarget, input: BundleSource | string | Uint8Array, options: InspectOptions = {}): Promise<Verdict> {
-  await loadSodium();
-  const limits = limitsWith(options.limits);
   const source = toSource(input);
-  if (target instanceof Vault) {
-    return withRowKeysAsync(target, async (keys) => {
-      let loaded;
-      try {
-        loaded = await loadBundle(source, { ...options, limits, identities: [target.workstation().xSecretKey] });
-      } catch (error) {
-        return verdictForLoadFailure(error, sizeOf(source));
-      }
-      let env;
-      try {
-        env = vaultEnvironment(target, keys);
-      } catch (error) {
-        // verifyLoaded would have ended them: a refusal here must too.
-        releaseLoaded(loaded);
-        throw error;
-      }
-      return (await verifyLoaded(loaded, env, { ...options, limits })).verdict;
-    });
-  }
-  const env = keyEnvironment(target.trustKey);
-  let loaded;
+  // A large bundle's worker starts while libsodium loads: in a new process (the command
+  // line's) each takes tens of milliseconds, and this thread reads alone until the worker
+  // is ready.
+  let starting = startHashWorkerFor(sizeOf(source), options);
+  // The worker is loadBundle's once given to it (it ends it on a failure); here until then.
+  const load = (loadOptions: LoadOptions): Promise<LoadedBundle> => {
+    const given = starting;
+    starting = undefined;
+    return loadBundle(source, { ...loadOptions, ...(given ? { starting: given } : {}) });
+  };
   try {
-    // Nothing of an entry is needed beyond the verdict: a large file is read again in segments.
-    loaded = await loadBundle(source, { segments: true, ...options, limits, identities: target.identities ?? [] });
-  } catch (error) {
-    return verdictForLoadFailure(error, sizeOf(source));
+    await loadSodium();
+    const limits = limitsWith(options.limits);
+    if (target instanceof Vault) {
+      return await withRowKeysAsync(target, async (keys) => {
+        let loaded;
+        try {
+          loaded = await load({ ...options, limits, identities: [target.workstation().xSecretKey] });
+        } catch (error) {
+          return verdictForLoadFailure(error, sizeOf(source));
+        }
+        let env;
+        try {
+          env = vaultEnvironment(target, keys);
+        } catch (error) {
+          // verifyLoaded would have ended them: a refusal here must too.
+          releaseLoaded(loaded);
+          throw error;
+        }
+        return (await verifyLoaded(loaded, env, { ...options, limits })).verdict;
+      });
+    }
+    const env = keyEnvironment(target.trustKey);
+    let loaded;
+    try {
+      // Nothing of an entry is needed beyond the verdict: a large file is read again in segments.
+      loaded = await load({ segments: true, ...options, limits, identities: target.identities ?? [] });
+    } catch (error) {
+      return verdictForLoadFailure(error, sizeOf(source));
+    }
+    return (await verifyLoaded(loaded, env, { ...options, limits })).verdict;
+  } finally {
+    closeStarting(starting);
   }
-  return (await verifyLoaded(loaded, env, { ...options, limits })).verdict;
 }
