@@ -5,7 +5,7 @@
  */
 import { TearlineError } from '../../shared/errors';
 import { findRecord, foldCase, type CaseView, type FoldInput } from '../../shared/domain';
-import { findImported, importedCount, importedFoldInputs, listImported } from './bundle';
+import { findImported, importedCaseOpened, importedCaseOpenings, importedCount, importedFoldInputs } from './bundle';
 import type { AppendedEntry, EntryDraft, ExternalEntries, Vault } from './vault/vault';
 
 /** The case folded from local and imported entries, ordered by time (the two logs number apart). */
@@ -73,14 +73,14 @@ export function forgetCases(vault: Vault): void {
 
 /**
  * This vault's cases, then those opened elsewhere and imported, each once. The imported
- * ones are found by opening every imported row (their kind has no reference), so they are
+ * ones are found by opening a row of each imported case (importedCaseOpenings), and
  * remembered until the imports change: the case list asks for them on every page.
  */
 export function allCaseIds(vault: Vault): string[] {
   const ids = vault.caseIds();
   const seen = new Set(ids);
   const cache = currentCache(vault);
-  cache.importedCaseIds ??= listImported(vault, { kind: 'case.opened' }).map((e) => e.header.id);
+  cache.importedCaseIds ??= importedCaseOpenings(vault).map((e) => e.header.id);
   for (const id of cache.importedCaseIds) {
     if (!seen.has(id)) {
       seen.add(id);
@@ -93,11 +93,13 @@ export function allCaseIds(vault: Vault): string[] {
 /** What local entries may refer to among the imported ones. */
 export function importedReferences(vault: Vault): ExternalEntries {
   return {
-    caseExists: (caseId) => listImported(vault, { caseId, kind: 'case.opened' }).some((e) => e.header.id === caseId),
+    caseExists: (caseId) => importedCaseOpened(vault, caseId),
     entry: (id) => {
       const found = findImported(vault, id);
       if (!found || found.header.caseId === null) return undefined;
-      const current = findRecord(caseWithImports(vault, found.header.caseId), id);
+      // (Remembered, as the case list's: folding an imported case again for every entry
+      // that refers into it would open all its rows each time.)
+      const current = findRecord(cachedCase(vault, found.header.caseId), id);
       return { kind: found.header.kind, caseId: found.header.caseId, body: (current?.body ?? found.body) as Record<string, unknown> };
     },
   };

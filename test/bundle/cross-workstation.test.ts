@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkVault, exportBundle, findImported, importBundle } from '../../electron/core/bundle';
+import { checkVault, exportBundle, findImported, importBundle, importedCaseOpened, importedCaseOpenings, listImported } from '../../electron/core/bundle';
 import { ImportedStore } from '../../electron/core/bundle/imported-store';
 import { withRowKeys } from '../../electron/core/trust/sealed-rows';
 import { appendEntries, allCaseIds, cachedCase, caseWithImports } from '../../electron/core/case-records';
@@ -98,6 +98,44 @@ describe('an approval written on another workstation', () => {
     await exportBundle(north, { selection: { cases: [another] }, out: third });
     await importBundle(south, third, { accept: true });
     expect(allCaseIds(south)).toEqual(expect.arrayContaining([caseId, another]));
+  });
+
+  it('finds the imported cases by one row of each, as opening every imported row finds them', async () => {
+    const [north, south] = await stations('North', 'South');
+    const east = await newVault(dir, 'East');
+    open.push(east);
+    trust(south, east);
+    const whole = addCase(north);
+    const other = addCase(north);
+    const notesOnly = addCase(north);
+    const eastern = addCase(east);
+    const send = async (from: Vault, selection: Parameters<typeof exportBundle>[1]['selection'], name: string) => {
+      const out = path.join(dir, name);
+      await exportBundle(from, { selection, out });
+      expect((await importBundle(south, out, { accept: true })).accepted).toBe(true);
+    };
+    await send(east, { cases: [eastern.caseId] }, 'east.bundle');
+    await send(north, { cases: [whole.caseId, other.caseId] }, 'whole.bundle');
+    // Of this case, only a note and the waiver: its opening stays on North.
+    await send(north, { ids: [notesOnly.noteId, notesOnly.waiverId] }, 'notes-only.bundle');
+    const byEveryRow = listImported(south, { kind: 'case.opened' }).map((e) => e.header.id);
+    expect(byEveryRow).toHaveLength(3);
+    expect(importedCaseOpenings(south).map((e) => e.header.id)).toEqual(byEveryRow);
+    expect(allCaseIds(south)).toEqual(expect.arrayContaining(byEveryRow));
+    expect(allCaseIds(south)).not.toContain(notesOnly.caseId);
+    expect(importedCaseOpened(south, whole.caseId)).toBe(true);
+    expect(importedCaseOpened(south, eastern.caseId)).toBe(true);
+    // A case of which only later entries came, an entry that is not an opening, a case never seen.
+    expect(importedCaseOpened(south, notesOnly.caseId)).toBe(false);
+    expect(importedCaseOpened(south, whole.noteId)).toBe(false);
+    expect(importedCaseOpened(south, '0190f3a1-0000-7000-8000-00000000abcd')).toBe(false);
+    // A case imported before ids had references (its rows opened once to find them) is found too.
+    south.database().prepare('UPDATE imported_entries SET id_ref = NULL').run();
+    expect(importedCaseOpened(south, whole.caseId)).toBe(true);
+    expect(importedCaseOpenings(south).map((e) => e.header.id)).toEqual(byEveryRow);
+    // And a note may now be added to either imported case, not to the other.
+    expect(appendEntries(south, [{ kind: 'note', body: { caseId: eastern.caseId, text: 'Seen.' } }])[0]!.caseId).toBe(eastern.caseId);
+    expect(() => appendEntries(south, [{ kind: 'note', body: { caseId: notesOnly.caseId, text: 'x' } }])).toThrow(/no case/);
   });
 
   it('the remembered case view follows an import that only discloses fields withheld before', async () => {

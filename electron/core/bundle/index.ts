@@ -5,7 +5,16 @@
 export { exportBundle, selectIndexes, type ExportOptions, type ExportResult, type ExportSelection, type ExportRecipient } from './export';
 export { inspectBundle, type InspectOptions, type InspectTarget } from './inspect';
 export { importBundle, type ImportOptions, type ImportResult } from './import';
-export { listImported, findImported, importedFoldInputs, importedCount, type ImportedEntry, type ImportedQuery } from './imported-store';
+export {
+  listImported,
+  findImported,
+  importedFoldInputs,
+  importedCount,
+  importedCaseOpenings,
+  importedCaseOpened,
+  type ImportedEntry,
+  type ImportedQuery,
+} from './imported-store';
 export { loadBundle, sniffForm, type BundleSource, type LoadedBundle } from './input';
 export type { BundlePhase, BundleProgress, RunOptions } from './progress';
 export { trustAdd, trustRevoke, findTrust, type TrustAddInput, type TrustedKey, type RevokeOptions } from '../trust/keyring';
