@@ -99,32 +99,33 @@ export interface PowerEvents {
  * answers cannot keep the keys.
  */
 export class DraftsBeforeLock {
-  private waiting: (() => void)[] = [];
+  // Each ask is numbered, and only the answer naming it ends its wait: a late answer to an
+  // earlier lock says nothing of the drafts typed since.
+  private next = 0;
+  private readonly waiting = new Map<number, () => void>();
 
   constructor(
-    private readonly announce: (reason: LockReason) => void,
+    private readonly announce: (reason: LockReason, request: number) => void,
     private readonly clock: Clock = systemClock,
   ) {}
 
   ask(reason: LockReason): Promise<void> {
+    const request = this.next++;
     return new Promise<void>((resolve) => {
-      let done = false;
       const finish = (): void => {
-        if (done) return;
-        done = true;
+        if (!this.waiting.delete(request)) return;
         this.clock.clearTimeout(timer);
-        this.waiting = this.waiting.filter((w) => w !== finish);
         resolve();
       };
       const timer = this.clock.setTimeout(finish, DRAFTS_WAIT_MS);
-      this.waiting.push(finish);
-      this.announce(reason);
+      this.waiting.set(request, finish);
+      this.announce(reason, request);
     });
   }
 
-  /** The renderer has saved its drafts. */
-  saved(): void {
-    for (const finish of [...this.waiting]) finish();
+  /** The renderer has saved its drafts, as lock `request` asked. */
+  saved(request: number): void {
+    this.waiting.get(request)?.();
   }
 }
 

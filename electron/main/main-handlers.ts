@@ -24,8 +24,8 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
     },
     copyToClipboard: (request) => ({ clearsAfterSeconds: deps.clipboard.copy(request.text) }),
     cancel: (request) => ({ cancelled: deps.core.cancel(request.operationId) }),
-    draftsSaved: () => {
-      deps.drafts.saved();
+    draftsSaved: (request) => {
+      deps.drafts.saved(request.request);
       return null;
     },
   };

@@ -91,7 +91,7 @@ function start(): void {
     coreEventListener({ autoLock, clipboard: guard, broadcast }),
   );
   // A screen lock lets the renderer save its drafts first (a second at most).
-  const drafts = new DraftsBeforeLock((reason) => broadcast({ type: 'locking', reason }));
+  const drafts = new DraftsBeforeLock((reason, request) => broadcast({ type: 'locking', reason, request }));
   lockOnPowerEvents(powerMonitor, (reason) => core.lock(reason), (reason) => (core.isUnlocked ? drafts.ask(reason) : Promise.resolve()));
 
   const route = createRoute({

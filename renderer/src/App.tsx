@@ -32,8 +32,9 @@ export function App() {
         } else if (event.type === 'locking') {
           // The screen locked: drafts are saved before the keys go, and the main process
           // told so (it waits DRAFTS_WAIT_MS at most, so this waits a little less).
+          const { request } = event;
           void savePendingDrafts(DRAFTS_SAVE_MS)
-            .then(() => call('draftsSaved'))
+            .then(() => call('draftsSaved', { request }))
             .catch(() => undefined);
         } else if (event.type === 'unlocked') {
           setLockReason(null);

@@ -33,6 +33,7 @@ import {
   EntryQuerySchema,
   IntegrityReportSchema,
   KdfLevelSchema,
+  LockingRequestSchema,
   NewPassphraseSchema,
   NullSchema,
   OperationIdSchema,
@@ -95,9 +96,9 @@ export const CHANNELS = {
     response: SettingsSchema,
   }),
   draftsSaved: channel({
-    summary: 'After a locking event: the renderer has saved its drafts, and the lock may go on.',
+    summary: 'After a locking event: the renderer has saved its drafts, and the lock it names may go on.',
     host: 'main',
-    request: EmptySchema,
+    request: z.strictObject({ request: LockingRequestSchema }),
     response: NullSchema,
   }),
   copyToClipboard: channel({

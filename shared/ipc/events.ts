@@ -5,7 +5,7 @@
  * that unsubscribes; the Electron event object never reaches it.
  */
 import { z } from 'zod';
-import { LockReasonSchema, OperationIdSchema, ProgressPhaseSchema } from './schemas';
+import { LockingRequestSchema, LockReasonSchema, OperationIdSchema, ProgressPhaseSchema } from './schemas';
 
 const count = z.number().int().nonnegative();
 
@@ -31,9 +31,11 @@ export const TearlineEventSchema = z.discriminatedUnion('type', [
   ProgressEventSchema,
   /**
    * The vault is about to be locked without the officer asking (the screen locked): the
-   * renderer saves its drafts now and answers with draftsSaved (electron/main/auto-lock.ts).
+   * renderer saves its drafts now and answers with draftsSaved, giving back `request`
+   * (electron/main/auto-lock.ts), so that a late answer to an earlier lock is not taken
+   * for this one's.
    */
-  z.strictObject({ type: z.literal('locking'), reason: LockReasonSchema }),
+  z.strictObject({ type: z.literal('locking'), reason: LockReasonSchema, request: LockingRequestSchema }),
   /** The keys are gone: the renderer must drop every record it holds and show the unlock screen. */
   z.strictObject({ type: z.literal('locked'), reason: LockReasonSchema }),
   z.strictObject({ type: z.literal('unlocked') }),

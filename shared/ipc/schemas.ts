@@ -274,3 +274,6 @@ export const AppInfoSchema = z.strictObject({
 export const LOCK_REASONS = ['user', 'idle', 'suspend', 'lock-screen', 'core-stopped'] as const;
 export const LockReasonSchema = z.enum(LOCK_REASONS);
 export type LockReason = z.infer<typeof LockReasonSchema>;
+
+/** Which `locking` event a draftsSaved answers (the main process numbers them). */
+export const LockingRequestSchema = z.number().int().nonnegative();

@@ -173,7 +173,7 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
       draftsSaved: () => null,
     });
     fireEvent.change(summary, { target: { value: 'Typed as the screen locked' } });
-    act(() => api.emit({ type: 'locking', reason: 'lock-screen' }));
+    act(() => api.emit({ type: 'locking', reason: 'lock-screen', request: 7 }));
     await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('saveDraft'));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(api.calls.map((c) => c.name)).not.toContain('draftsSaved');
@@ -183,6 +183,8 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
     expect(names.indexOf('saveDraft')).toBeGreaterThanOrEqual(0);
     expect(names.indexOf('saveDraft')).toBeLessThan(names.indexOf('draftsSaved'));
     expect((api.calls.find((c) => c.name === 'saveDraft')!.request as { data: { values: { summary: string } } }).data.values.summary).toBe('Typed as the screen locked');
+    // The answer names the lock it answers.
+    expect(api.calls.find((c) => c.name === 'draftsSaved')!.request).toEqual({ request: 7 });
   });
 
   it('waits for a save already on its way before the keys go', async () => {

@@ -61,8 +61,9 @@ describe('the main-served channels', () => {
     expect(copy).toHaveBeenCalledWith('x');
     expect(handlers.cancel({ operationId: 'op-1' }, ctx)).toEqual({ cancelled: true });
     expect(handlers.cancel({ operationId: 'op-2' }, ctx)).toEqual({ cancelled: false });
-    expect(handlers.draftsSaved({}, ctx)).toBeNull();
+    expect(handlers.draftsSaved({ request: 3 }, ctx)).toBeNull();
     expect(saved).toHaveBeenCalledTimes(1);
+    expect(saved).toHaveBeenCalledWith(3);
   });
 });
 

@@ -123,7 +123,11 @@ describe('AutoLock', () => {
   it('lets the renderer save its drafts before a screen lock, a second at most, and never before a suspend', async () => {
     const clock = new ManualClock();
     const announced: string[] = [];
-    const drafts = new DraftsBeforeLock((reason) => announced.push(reason), clock);
+    const requests: number[] = [];
+    const drafts = new DraftsBeforeLock((reason, request) => {
+      announced.push(reason);
+      requests.push(request);
+    }, clock);
     const power = new EventEmitter();
     const reasons: string[] = [];
     lockOnPowerEvents(power as never, (reason) => reasons.push(reason), (reason) => drafts.ask(reason));
@@ -137,7 +141,11 @@ describe('AutoLock', () => {
     await settle();
     expect(announced).toEqual(['lock-screen']);
     expect(reasons).toEqual(['suspend']);
-    drafts.saved();
+    // (An answer to some other lock does not end this one's wait.)
+    drafts.saved(requests[0]! + 1);
+    await settle();
+    expect(reasons).toEqual(['suspend']);
+    drafts.saved(requests[0]!);
     await settle();
     expect(reasons).toEqual(['suspend', 'lock-screen']);
     expect(clock.pending).toBe(0);
@@ -151,9 +159,21 @@ describe('AutoLock', () => {
     await settle();
     expect(reasons).toEqual(['suspend', 'lock-screen', 'lock-screen']);
     // An answer with nothing waiting changes nothing.
-    drafts.saved();
+    drafts.saved(requests[1]!);
     await settle();
     expect(reasons).toHaveLength(3);
+    expect(clock.pending).toBe(0);
+    // The first lock's answer, come late, does not end a later lock's wait: its own does.
+    power.emit('lock-screen');
+    await settle();
+    expect(requests).toHaveLength(3);
+    expect(new Set(requests).size).toBe(3);
+    drafts.saved(requests[0]!);
+    await settle();
+    expect(reasons).toHaveLength(3);
+    drafts.saved(requests[2]!);
+    await settle();
+    expect(reasons).toEqual(['suspend', 'lock-screen', 'lock-screen', 'lock-screen']);
     expect(clock.pending).toBe(0);
     // A renderer that cannot even be told: the lock goes on at once.
     const failing = new DraftsBeforeLock(() => {

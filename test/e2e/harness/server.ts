@@ -131,7 +131,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
   const autoLock = new AutoLock(settings.get().autoLockMinutes * minuteMs, () => core.lock('idle'));
-  const drafts = new DraftsBeforeLock((reason) => broadcast({ type: 'locking', reason }));
+  const drafts = new DraftsBeforeLock((reason, request) => broadcast({ type: 'locking', reason, request }));
   const guard = new ClipboardGuard(clipboard, () => settings.get().clipboardClearSeconds * 1000, () => broadcast({ type: 'clipboard-cleared' }));
   let thread: CoreThread | undefined;
   const core = new CoreClient(
