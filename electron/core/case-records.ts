@@ -4,7 +4,7 @@
  * the vault, so the two meet here, and the CLI and the app's core process both use this.
  */
 import { TearlineError } from '../../shared/errors';
-import { findRecord, foldCase, type CaseView, type FoldInput } from '../../shared/domain';
+import { findRecord, foldCase, opensCase, type CaseView, type FoldInput } from '../../shared/domain';
 import { findImported, importedCaseOpened, importedCaseOpenings, importedCount, importedFoldInputs } from './bundle';
 import type { AppendedEntry, EntryDraft, ExternalEntries, Vault } from './vault/vault';
 
@@ -16,7 +16,7 @@ export function caseWithImports(vault: Vault, caseId: string): CaseView {
   const localIds = new Set(local.map((e) => e.header.id));
   const imported = importedFoldInputs(vault, caseId).filter((e) => !localIds.has(e.header.id));
   if (imported.length === 0) return vault.caseView(caseId);
-  const opened = [...local, ...imported].some((e) => e.header.kind === 'case.opened' && e.header.id === caseId);
+  const opened = [...local, ...imported].some((e) => opensCase(e.header, caseId));
   if (!opened) throw new TearlineError('E_NOT_FOUND', `no case ${caseId} in this vault`);
   const merged: FoldInput[] = [...local, ...imported].sort((a, b) => a.header.ts.localeCompare(b.header.ts) || a.index - b.index);
   return foldCase(merged.map((input, position) => ({ ...input, index: position })));

@@ -255,6 +255,11 @@ function objectAt(root: z.ZodObject, path: readonly PropertyKey[]): z.ZodObject 
   return current instanceof z.ZodObject ? current : undefined;
 }
 
+/** Whether the entry with this header opens case `caseId` (a case's id is its opening's). */
+export function opensCase(header: { kind: string; id: string }, caseId: string): boolean {
+  return header.kind === 'case.opened' && header.id === caseId;
+}
+
 /** The case an entry belongs to: its own id for `case.opened`, the body's `caseId` for the other user kinds, none for system kinds. */
 export function caseIdOf(kind: EntryKind, id: string, body: unknown): string | null {
   if (kind === 'case.opened') return id;

@@ -43,6 +43,7 @@ export {
   sensitiveFieldSet,
   describeFields,
   caseIdOf,
+  opensCase,
   AMENDABLE_KINDS,
   isAmendable,
   applyChanges,

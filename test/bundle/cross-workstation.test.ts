@@ -132,6 +132,9 @@ describe('an approval written on another workstation', () => {
     // A case imported before ids had references (its rows opened once to find them) is found too.
     south.database().prepare('UPDATE imported_entries SET id_ref = NULL').run();
     expect(importedCaseOpened(south, whole.caseId)).toBe(true);
+    expect(importedCaseOpened(south, eastern.caseId)).toBe(true);
+    expect(importedCaseOpened(south, notesOnly.caseId)).toBe(false);
+    expect(importedCaseOpened(south, whole.noteId)).toBe(false);
     expect(importedCaseOpenings(south).map((e) => e.header.id)).toEqual(byEveryRow);
     // And a note may now be added to either imported case, not to the other.
     expect(appendEntries(south, [{ kind: 'note', body: { caseId: eastern.caseId, text: 'Seen.' } }])[0]!.caseId).toBe(eastern.caseId);

@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { concatBytes, toHex } from '../../shared/bytes';
 import { DEFAULT_LIMITS } from '../../shared/bundle/format';
 import { MAX_JSON_ITEMS } from '../../shared/canonical-json';
@@ -138,6 +138,7 @@ describe('the hashing worker', () => {
         if (segments) worker!.cut(key);
       };
       cut(0);
+      const rooms: Uint8Array[] = [];
       let at = 0;
       for (let step = 1, turn = 0; at < data.length; turn++, step = (step * 5 + 70_001) % 1_000_003) {
         const length = Math.min(step, data.length - at);
@@ -150,6 +151,7 @@ describe('the hashing worker', () => {
           worker!.update(data.subarray(half, at + length));
         } else {
           expect(room.length).toBe(length);
+          rooms.push(room);
           // Written in place; given on in two parts with a cut between them, or only in part
           // (a short read, or a record not signed), the rest written over by the next piece.
           room.set(data.subarray(at, at + length));
@@ -168,6 +170,9 @@ describe('the hashing worker', () => {
       const [blake, tags] = await worker!.finish();
       expect(toHex(blake!)).toBe(toHex(minisignPrehash(data)));
       expect(keys.length).toBeGreaterThan(10);
+      // Every block written in place went over to the worker (moved: nothing of it is left here).
+      expect(rooms.length).toBeGreaterThan(10);
+      expect(rooms.every((room) => room.buffer.byteLength === 0)).toBe(true);
       if (!segments) return;
       const expected = keys.map((key, j) => {
         const reading = keyedReading(key);
@@ -175,6 +180,29 @@ describe('the hashing worker', () => {
         return reading.end();
       });
       expect(toHex(tags!)).toBe(toHex(concatBytes(...expected)));
+    } finally {
+      worker!.close();
+    }
+  });
+
+  it('wipes the key of a cut still waiting in its block when the worker stops', async () => {
+    const worker = await startHashWorker();
+    try {
+      const segments = nativeSodium() !== undefined;
+      worker!.begin(segments ? ['blake2b-512', 'poly1305-segments'] : ['blake2b-512']);
+      const room = worker!.room(1000)!;
+      room.fill(7);
+      worker!.update(room);
+      const key = sodium().randombytes_buf(32);
+      worker!.cut(key);
+      // Waiting with its block, which this thread may still be reading.
+      expect(key.some((b) => b !== 0)).toBe(true);
+      await (worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await vi.waitFor(() => expect(worker!.settle()).rejects.toThrow(/stopped/));
+      // Bytes from elsewhere fill the block; it is not sent to the stopped worker, and the key is wiped.
+      worker!.update(new Uint8Array(1024 * 1024));
+      expect(key.every((b) => b === 0)).toBe(true);
+      expect(worker!.room(10)).toBeUndefined();
     } finally {
       worker!.close();
     }

@@ -170,7 +170,7 @@ describe('the first reading and its worker', () => {
     }
   });
 
-  it('starts a verification’s worker before libsodium has loaded, and ends it where the bundle is then not read', async () => {
+  it('ends a worker started for a verification wherever the bundle is then not read', async () => {
     const actual = vi.mocked(workers.startHashWorker).getMockImplementation()!;
     const started: BackgroundHasher[] = [];
     vi.mocked(workers.startHashWorker).mockImplementation(async () => {
@@ -201,9 +201,12 @@ describe('the first reading and its worker', () => {
         expect(started).toHaveLength(3);
         expect(started[2]!.close).toHaveBeenCalled();
       });
-      // Too small for a worker: none is started.
+      // Too small for a worker, or too large to be read at all: none is started.
+      const calls = vi.mocked(workers.startHashWorker).mock.calls.length;
       await inspectBundle({ trustKey }, file, { hashWorkerFrom: size + 1 });
-      expect(started).toHaveLength(3);
+      const refused = await inspectBundle({ trustKey }, file, { hashWorkerFrom: 0, limits: { maxBytes: size - 1 } });
+      expect(refused.problems.map((p) => p.code)).toEqual(['E_TOO_LARGE']);
+      expect(vi.mocked(workers.startHashWorker).mock.calls.length).toBe(calls);
     } finally {
       vi.mocked(workers.startHashWorker).mockImplementation(actual);
     }

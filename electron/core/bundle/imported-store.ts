@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { equalBytes, toHex } from '../../../shared/bytes';
 import { EntryHeaderSchema, type EntryHeader } from '../../../shared/entry';
-import type { FoldInput } from '../../../shared/domain';
+import { opensCase, type FoldInput } from '../../../shared/domain';
 import { TearlineError } from '../../../shared/errors';
 import type { Vault } from '../vault/vault';
 import { openRow, rowRef, sealRow, withRowKeys, type RowKeys } from '../trust/sealed-rows';
@@ -190,6 +190,11 @@ export class ImportedStore {
     return ref;
   }
 
+  /** Whether rows from before ids had references remain (refsOfId then opens them all, once). */
+  hasUnfilledIdRefs(): boolean {
+    return this.unfilled !== undefined ? this.unfilled.size > 0 : this.db.prepare(`SELECT 1 FROM ${TABLE} WHERE id_ref IS NULL LIMIT 1`).get() !== undefined;
+  }
+
   private unfilledRefs(): Map<string, Uint8Array[]> {
     if (this.unfilled) return this.unfilled;
     const map = new Map<string, Uint8Array[]>();
@@ -315,13 +320,22 @@ export function importedCaseOpenings(vault: Vault): ImportedEntry[] {
   });
 }
 
-/** Whether the case `caseId` was opened elsewhere and its opening imported (found by its keyed id reference). */
+/**
+ * Whether the case `caseId` was opened elsewhere and its opening imported: found by its
+ * keyed id reference, or, while rows from before ids had references remain (until the next
+ * import fills theirs), among the case's own rows, rather than by opening all those rows.
+ */
 export function importedCaseOpened(vault: Vault, caseId: string): boolean {
-  return withRowKeys(vault, (keys) => new ImportedStore(vault, keys).allById(caseId).some((r) => opens(r, caseId)));
+  return withRowKeys(vault, (keys) => {
+    const store = new ImportedStore(vault, keys);
+    if (!store.hasUnfilledIdRefs()) return store.allById(caseId).some((r) => opens(r, caseId));
+    const rows = vault.database().prepare(`SELECT ref, nonce, ct FROM ${TABLE} WHERE case_ref = ?`).all(rowRef(keys, CASES, caseId)) as Row[];
+    return rows.some((row) => opens(parseRow(keys, row), caseId));
+  });
 }
 
 function opens(r: ImportedRecord, caseId: string): boolean {
-  return r.header.kind === 'case.opened' && r.header.id === caseId && r.header.caseId === caseId;
+  return opensCase(r.header, caseId) && r.header.caseId === caseId;
 }
 
 function byPlace(a: ImportedRecord, b: ImportedRecord): number {

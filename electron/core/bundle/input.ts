@@ -195,10 +195,11 @@ async function* fileChunks(file: string, size: number, phase: BundlePhase, optio
     throw ioError(file, error);
   }
   try {
-    const buffer = new Uint8Array(Math.max(1, Math.min(CHUNK_BYTES, size)));
+    // (Made only when a piece has no room elsewhere.)
+    let buffer: Uint8Array | undefined;
     for (let at = 0; at < size; ) {
-      const want = Math.min(buffer.length, size - at);
-      const into = room?.(want) ?? buffer;
+      const want = Math.min(CHUNK_BYTES, size - at);
+      const into = room?.(want) ?? (buffer ??= new Uint8Array(Math.max(1, Math.min(CHUNK_BYTES, size))));
       let n: number;
       try {
         n = readSync(fd, into, 0, want, at);

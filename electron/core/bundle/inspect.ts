@@ -42,10 +42,12 @@ export function sizeOf(source: BundleSource): number {
 
 export async function inspectBundle(target: InspectTarget, input: BundleSource | string | Uint8Array, options: InspectOptions = {}): Promise<Verdict> {
   const source = toSource(input);
+  const limits = limitsWith(options.limits);
   // A large bundle's worker starts while libsodium loads: in a new process (the command
   // line's) each takes tens of milliseconds, and this thread reads alone until the worker
-  // is ready.
-  let starting = startHashWorkerFor(sizeOf(source), options);
+  // is ready. (Not for a bundle that will be refused as too large before it is read.)
+  const bytes = sizeOf(source);
+  let starting = bytes <= limits.maxBytes ? startHashWorkerFor(bytes, options) : undefined;
   // The worker is loadBundle's once given to it (it ends it on a failure); here until then.
   const load = (loadOptions: LoadOptions): Promise<LoadedBundle> => {
     const given = starting;
@@ -54,7 +56,6 @@ export async function inspectBundle(target: InspectTarget, input: BundleSource |
   };
   try {
     await loadSodium();
-    const limits = limitsWith(options.limits);
     if (target instanceof Vault) {
       return await withRowKeysAsync(target, async (keys) => {
         let loaded;

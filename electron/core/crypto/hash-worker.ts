@@ -54,7 +54,8 @@ export interface BackgroundHasher {
   /**
    * Where the next `length` bytes of the stream may be written (or undefined): in the block
    * that goes to the worker next, so that neither thread copies them. The room is the
-   * caller's until its next call of `room` or `finish`, when the block may be moved there.
+   * caller's until its next call of `room`, of `update` with other bytes, or of `finish`,
+   * any of which may move the block there.
    */
   room(length: number): Uint8Array | undefined;
   /** Resolves once no more than the allowed amount of data is waiting to be hashed. */
@@ -172,6 +173,7 @@ class WorkerHasher implements BackgroundHasher {
     });
     const fail = (error: Error): void => {
       this.failure ??= workerFailure(error);
+      this.wipeCuts();
       this.wake();
       this.result?.([]);
       for (const resolve of this.pendingEntries.values()) resolve(undefined);
@@ -349,8 +351,7 @@ class WorkerHasher implements BackgroundHasher {
     if (this.closed) return;
     this.closed = true;
     this.failure ??= new Error('the hashing worker was closed');
-    for (const c of this.cuts) c.key.fill(0);
-    this.cuts = [];
+    this.wipeCuts();
     this.wake();
     this.result?.([]);
     for (const resolve of this.pendingEntries.values()) resolve(undefined);
@@ -366,6 +367,12 @@ class WorkerHasher implements BackgroundHasher {
     this.current = undefined;
     this.used = 0;
     this.cuts = [];
+    // A worker that has stopped takes nothing (a message to it is lost, not refused): the
+    // keys are wiped here, and the reading ends with the failure at its next settle().
+    if (this.failure) {
+      for (const c of cuts) c.key.fill(0);
+      return;
+    }
     try {
       this.worker.postMessage({ type: 'update', buffer, length, ...(cuts.length > 0 ? { cuts } : {}) } satisfies ToBundleWorker, [buffer, ...cuts.map((c) => c.key.buffer as ArrayBuffer)]);
     } catch (error) {
@@ -373,6 +380,11 @@ class WorkerHasher implements BackgroundHasher {
       throw error;
     }
     this.inFlight++;
+  }
+
+  private wipeCuts(): void {
+    for (const c of this.cuts) c.key.fill(0);
+    this.cuts = [];
   }
 
   private wake(): void {

@@ -10,8 +10,9 @@ import type { PreviewEntry, Problem } from '../../../shared/bundle/verdict';
 /**
  * 'poly1305' is a reading's tag (crypto/same-reading.ts), only ever resumed from a carried
  * state; 'poly1305-segments' the tags of a reading in segments (bundle/segments.ts), the
- * first resumed from a carried state if one is given, each later one begun by a 'cut' with
- * its key, their digest the tags one after another.
+ * first resumed from a carried state if one is given, each later one begun with its key by
+ * a cut (one of an 'update' message's `cuts`, or a 'cut' message between blocks), their
+ * digest the tags one after another.
  */
 export type HashName = 'blake2b-512' | 'sha256' | 'poly1305' | 'poly1305-segments';
 
