@@ -126,6 +126,9 @@ describe('the hashing worker', () => {
       // Nothing beyond one block, and nothing of no length.
       expect(worker!.room(1024 * 1024 + 1)).toBeUndefined();
       expect(worker!.room(0)).toBeUndefined();
+      // Bytes written in place are given in order, or refused.
+      const ahead = worker!.room(100)!;
+      expect(() => worker!.update(ahead.subarray(10))).toThrow(/in order/);
       // Segments' readings go on in the worker only on libsodium's native build.
       const segments = nativeSodium() !== undefined;
       worker!.begin(segments ? ['blake2b-512', 'poly1305-segments'] : ['blake2b-512']);

@@ -197,6 +197,9 @@ class WorkerHasher implements BackgroundHasher {
       this.used += bytes.length;
       return;
     }
+    // Bytes of the block elsewhere than where the stream has got to: copying them would be
+    // wrong, and sending the block when full would take it from under its reader.
+    if (this.current && bytes.buffer === this.current.buffer) throw new Error('BackgroundHasher: bytes written in place must be given in order');
     let at = 0;
     while (at < bytes.length) {
       if (this.current && this.used === BLOCK) this.send();
@@ -206,8 +209,8 @@ class WorkerHasher implements BackgroundHasher {
       this.used += take;
       at += take;
     }
-    // Copied: nothing here reads the block any more.
-    if (this.used === BLOCK) this.send();
+    // Copied: nothing here reads the block any more (unless nothing was: then it waits).
+    if (bytes.length > 0 && this.used === BLOCK) this.send();
   }
 
   room(length: number): Uint8Array | undefined {
