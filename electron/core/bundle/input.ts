@@ -23,6 +23,7 @@ import { READING_TAG_BYTES, SameReading } from '../crypto/same-reading';
 import { PREHASH_BYTES } from '../formats/minisign';
 import { SEGMENT_BYTES, type Segment, type SegmentJob } from './segments';
 import { CHUNK_BYTES, checkAbort, tick, type BundlePhase, type RunOptions } from './progress';
+import { fileReadError } from '../files/whole-file';
 
 export interface BundleSource {
   /** The bundle file. */
@@ -148,9 +149,7 @@ export function sniffForm(first: Uint8Array): SniffedForm | undefined {
 }
 
 function ioError(file: string, error: unknown): TearlineError {
-  const code = (error as { code?: string }).code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-  return new TearlineError('E_IO', `cannot read ${file}: ${reason}`, { cause: error });
+  return fileReadError(`cannot read ${file}`, error);
 }
 
 function tooLarge(bytes: number, limit: number, what: string): TearlineError {

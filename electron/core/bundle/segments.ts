@@ -28,6 +28,7 @@ import { READING_TAG_BYTES, segmentTag, type SameReading } from '../crypto/same-
 import { createEntryHasher, type EntryHasher } from '../crypto/entry-hasher';
 import type { BackgroundHasher } from '../crypto/hash-worker';
 import { tick, type RunOptions } from './progress';
+import { fileReadError } from '../files/whole-file';
 import { AGE_CHUNK_SIZE, AGE_SEALED_CHUNK_BYTES, decryptAgeChunkUnchecked } from '../formats/age';
 import { SEGMENT_KEY_BYTES, type EntryOutcome, type Segment, type SegmentJob, type SegmentResult, type SegmentSummary } from '../workers/bundle-protocol';
 
@@ -55,7 +56,7 @@ export class SegmentChecker {
     try {
       this.fd = openSync(job.file, 'r');
     } catch (error) {
-      throw new TearlineError('E_IO', `cannot read ${job.file}: ${(error as Error).message}`, { cause: error });
+      throw fileReadError(`cannot read ${job.file}`, error);
     }
   }
 
@@ -102,7 +103,7 @@ export class SegmentChecker {
       try {
         n = readSync(this.fd, into, at, into.length - at, position + at);
       } catch (error) {
-        throw new TearlineError('E_IO', `cannot read ${this.job.file}: ${(error as Error).message}`, { cause: error });
+        throw fileReadError(`cannot read ${this.job.file}`, error);
       }
       // A shorter file is a changed one: the reading check refuses it; what was read is checked.
       if (n === 0) return into.subarray(0, at);
@@ -298,7 +299,7 @@ export async function readSegments(
     try {
       size = fstatSync(checker.fd).size;
     } catch (error) {
-      throw new TearlineError('E_IO', `cannot read ${job.file}: ${(error as Error).message}`, { cause: error });
+      throw fileReadError(`cannot read ${job.file}`, error);
     }
     if (size !== job.fileBytes) throw new TearlineError('E_IO', `cannot read ${job.file}: it changed while it was read`);
     return results.filter((r): r is SegmentResult => r !== undefined);
