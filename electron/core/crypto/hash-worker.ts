@@ -234,26 +234,14 @@ class WorkerHasher implements BackgroundHasher {
     // Transferred (movable), so that no copy of a state (a reading's holds its key) stays here.
     const sent = (resume ?? []).map((state) => (state === null ? null : movable(state)));
     const states = sent.filter((state): state is Uint8Array => state !== null);
-    try {
-      if (this.failure) throw this.failure;
-      this.worker.postMessage({ type: 'begin', names, ...(resume ? { resume: sent } : {}) } satisfies ToBundleWorker, states.map((state) => state.buffer as ArrayBuffer));
-    } catch (error) {
-      for (const state of states) state.fill(0);
-      throw error;
-    }
+    this.post({ type: 'begin', names, ...(resume ? { resume: sent } : {}) }, states);
   }
 
   cut(key: Uint8Array): void {
     const own = movable(key);
-    try {
-      if (this.failure) throw this.failure;
-      // The bytes before the cut are in the block being filled: the cut goes with it.
-      if (this.current && this.used > 0) this.cuts.push({ at: this.used, key: own });
-      else this.worker.postMessage({ type: 'cut', key: own } satisfies ToBundleWorker, [own.buffer as ArrayBuffer]);
-    } catch (error) {
-      own.fill(0);
-      throw error;
-    }
+    // The bytes before the cut are in the block being filled: the cut goes with it.
+    if (!this.failure && this.current && this.used > 0) this.cuts.push({ at: this.used, key: own });
+    else this.post({ type: 'cut', key: own }, [own]);
   }
 
   async hashEntries(bytes: Uint8Array, desc: Int32Array): Promise<Uint8Array> {
@@ -318,10 +306,8 @@ class WorkerHasher implements BackgroundHasher {
         this.segmentResult = onResult;
         this.segmentsDone = resolve;
         try {
-          const message: ToBundleWorker = { type: 'segments', job, keys: sent[0]!, claim, ...(sent[1] ? { ageKey: sent[1] } : {}) };
-          this.worker.postMessage(message, sent.map((k) => k.buffer as ArrayBuffer));
+          this.post({ type: 'segments', job, keys: sent[0]!, claim, ...(sent[1] ? { ageKey: sent[1] } : {}) }, sent);
         } catch (error) {
-          wipe();
           this.endSegments(toErrorInfo(error));
         }
       }),
@@ -376,13 +362,23 @@ class WorkerHasher implements BackgroundHasher {
       for (const c of cuts) c.key.fill(0);
       return;
     }
+    this.post({ type: 'update', buffer, length, ...(cuts.length > 0 ? { cuts } : {}) }, cuts.map((c) => c.key), [buffer]);
+    this.inFlight++;
+  }
+
+  /**
+   * Posts `message` with `secrets` (states and keys, whole buffers: see movable) moved to
+   * the worker, and `buffers` too. Secrets that cannot go, or whose worker has stopped, are
+   * wiped here, so that no copy of one is left behind either way.
+   */
+  private post(message: ToBundleWorker, secrets: Uint8Array[], buffers: ArrayBuffer[] = []): void {
     try {
-      this.worker.postMessage({ type: 'update', buffer, length, ...(cuts.length > 0 ? { cuts } : {}) } satisfies ToBundleWorker, [buffer, ...cuts.map((c) => c.key.buffer as ArrayBuffer)]);
+      if (this.failure) throw this.failure;
+      this.worker.postMessage(message, [...buffers, ...secrets.map((secret) => secret.buffer as ArrayBuffer)]);
     } catch (error) {
-      for (const c of cuts) c.key.fill(0);
+      for (const secret of secrets) secret.fill(0);
       throw error;
     }
-    this.inFlight++;
   }
 
   private wipeCuts(): void {
