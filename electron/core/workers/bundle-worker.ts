@@ -83,6 +83,10 @@ function serve(): void {
   let streams: { name: HashName; hasher: Pick<StreamHasher, 'digest'> & { update(bytes: Uint8Array): unknown } }[] = [];
   // Begins the next segment's reading, while a reading in segments goes on here.
   let cut: ((key: Uint8Array) => void) | undefined;
+  const cutReading = (key: Uint8Array): void => {
+    if (!cut) throw new Error('a cut without a reading in segments');
+    cut(key);
+  };
   const handle = (m: ToBundleWorker): void => {
     if (m.type === 'begin') {
       streams = m.names.map((name, i) => {
@@ -116,8 +120,7 @@ function serve(): void {
       for (const { at, key } of m.cuts ?? []) {
         const before = bytes.subarray(from, at);
         for (const s of streams) s.hasher.update(before);
-        if (!cut) throw new Error('a cut without a reading in segments');
-        cut(key);
+        cutReading(key);
         from = at;
       }
       const rest = bytes.subarray(from);
@@ -133,8 +136,7 @@ function serve(): void {
     } else if (m.type === 'segments') {
       checkSegments(hashEntries!, m);
     } else if (m.type === 'cut') {
-      if (!cut) throw new Error('a cut without a reading in segments');
-      cut(m.key);
+      cutReading(m.key);
     } else if (m.type === 'finish') {
       const digests = streams.map((s) => s.hasher.digest());
       streams = [];
