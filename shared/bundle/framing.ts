@@ -169,24 +169,23 @@ export class FrameParser {
       this.offset += take;
       at += take;
       if (this.have === this.need) this.complete();
-      if (this.cutHere) {
-        if (at > signedFrom) this.handlers.signed?.(chunk.subarray(signedFrom, at));
-        signedFrom = at;
-        this.cut();
-      }
+      if (this.cutHere) signedFrom = this.cutAfter(chunk, signedFrom, at);
     }
     // A unit of length zero (an empty value) completes without bytes: here, one whose record
     // header ended this chunk. A cut after it comes after all of the chunk's bytes of B.
     while (this.reading === 'value' && this.need === 0) {
       this.complete();
-      if (this.cutHere) {
-        if (signedUpTo > signedFrom) this.handlers.signed?.(chunk.subarray(signedFrom, signedUpTo));
-        signedFrom = Math.max(signedFrom, signedUpTo);
-        this.cut();
-      }
+      if (this.cutHere) signedFrom = this.cutAfter(chunk, signedFrom, signedUpTo);
     }
     if (signedUpTo > signedFrom) this.handlers.signed?.(chunk.subarray(signedFrom, signedUpTo));
     return this;
+  }
+
+  /** Hands this chunk's bytes of B from `from` to `to` on, then makes the cut asked for; returns where the bytes handed on end. */
+  private cutAfter(chunk: Uint8Array, from: number, to: number): number {
+    if (to > from) this.handlers.signed?.(chunk.subarray(from, to));
+    this.cut();
+    return Math.max(from, to);
   }
 
   private cut(): void {
