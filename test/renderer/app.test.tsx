@@ -27,6 +27,15 @@ async function openNewCase(handlers: Parameters<typeof installFakeApi>[0]) {
   return { api, summary: await screen.findByLabelText('Summary') };
 }
 
+/** A saveDraft handler whose saves answer only when `finish` is called (a save on its way). */
+function heldSave() {
+  let answer = (): void => undefined;
+  return {
+    saveDraft: () => new Promise<{ savedAt: string }>((resolve) => (answer = () => resolve({ savedAt: '2025-03-10T10:05:00.000Z' }))),
+    finish: () => answer(),
+  };
+}
+
 describe('unlocking', () => {
   it('says plainly that the passphrase is wrong, and lets the officer try again', async () => {
     let tries = 0;
@@ -167,17 +176,14 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
   });
 
   it('saves a draft when the screen locks, and only then tells the main process so', async () => {
-    let finish!: () => void;
-    const { api, summary } = await openNewCase({
-      saveDraft: () => new Promise((resolve) => (finish = () => resolve({ savedAt: '2025-03-10T10:05:00.000Z' }))),
-      draftsSaved: () => null,
-    });
+    const held = heldSave();
+    const { api, summary } = await openNewCase({ saveDraft: held.saveDraft, draftsSaved: () => null });
     fireEvent.change(summary, { target: { value: 'Typed as the screen locked' } });
     act(() => api.emit({ type: 'locking', reason: 'lock-screen', request: 7 }));
     await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('saveDraft'));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(api.calls.map((c) => c.name)).not.toContain('draftsSaved');
-    act(() => finish());
+    act(() => held.finish());
     await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('draftsSaved'));
     const names = api.calls.map((c) => c.name);
     expect(names.indexOf('saveDraft')).toBeGreaterThanOrEqual(0);
@@ -188,18 +194,15 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
   });
 
   it('waits for a save already on its way before the keys go', async () => {
-    let finish!: () => void;
-    const { api, summary } = await openNewCase({
-      saveDraft: () => new Promise((resolve) => (finish = () => resolve({ savedAt: '2025-03-10T10:05:00.000Z' }))),
-      lockVault: () => null,
-    });
+    const held = heldSave();
+    const { api, summary } = await openNewCase({ saveDraft: held.saveDraft, lockVault: () => null });
     fireEvent.change(summary, { target: { value: 'Saved on its own' } });
     // The draft's own delay passes and its save starts, then Lock is pressed while it is on its way.
     await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('saveDraft'), { timeout: 3000 });
     fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(api.calls.map((c) => c.name)).not.toContain('lockVault');
-    act(() => finish());
+    act(() => held.finish());
     expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Tearline' })).toBeTruthy();
     const names = api.calls.map((c) => c.name);
     expect(names.filter((n) => n === 'saveDraft')).toHaveLength(1);
