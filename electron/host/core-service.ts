@@ -19,6 +19,7 @@ import { TearlineError } from '../../shared/errors';
 import {
   CHANNELS,
   channelDef,
+  DRAFT_MAX_COUNT,
   fail,
   failFrom,
   isChannelName,
@@ -52,7 +53,7 @@ import { Vault } from '../core/vault/vault';
 import { mapSqliteError } from '../core/vault/vault-db';
 import { fileReadError, regularFileSize, writeFileWhole } from '../core/files/whole-file';
 import { fingerprintHex } from '../core/vault/workstation';
-import { DraftStore } from './drafts';
+import { checkDraftSize, DraftStore } from './drafts';
 import { Operation, type CancelSignal, type ProgressSink } from './operation';
 
 export interface CoreServiceOptions {
@@ -93,6 +94,14 @@ export class CoreService implements CoreMethods {
   private vault: Vault | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private lockPending = false;
+  /**
+   * Forms' latest values not saved yet (stageDraft), by draft key, in memory only: a form
+   * saves its draft 800 ms after the last change, and a lock takes the key that saving
+   * needs, so the last moment of typing would be lost without them. The system's sleep
+   * cannot wait for the renderer to save (Electron releases its delay as soon as 'suspend'
+   * has been emitted), so the lock saves them here.
+   */
+  private readonly staged = new Map<string, unknown>();
   /** The bundle last verified, held (in memory only) until the officer accepts or rejects it. */
   private pending: { id: string; source: BundleSource } | undefined;
 
@@ -124,7 +133,9 @@ export class CoreService implements CoreMethods {
     if (!parsed.success) return { ok: false, error: requestProblem(parsed.error) };
     if (name === 'lockVault') this.lockPending = true;
     return this.serial(async () => {
-      const op = new Operation(ctx.signal, ctx.onProgress, () => this.lockPending && name !== 'lockVault');
+      // A lock on its way cancels what waits, but for the lock itself and for staged drafts,
+      // which it is about to save (staging takes no time).
+      const op = new Operation(ctx.signal, ctx.onProgress, () => this.lockPending && name !== 'lockVault' && name !== 'stageDraft');
       try {
         op.check();
         const method = this[name] as (request: unknown, ctx: CallContext) => unknown;
@@ -347,7 +358,20 @@ export class CoreService implements CoreMethods {
   // ---------------------------------------------------------------- drafts
 
   saveDraft(request: ParsedRequestOf<'saveDraft'>): ResponseOf<'saveDraft'> {
-    return this.drafts.save(this.unlocked(), request.key, request.data);
+    const saved = this.drafts.save(this.unlocked(), request.key, request.data);
+    // What was staged for this form is in the save, or older than it (calls run in order).
+    this.staged.delete(request.key);
+    return saved;
+  }
+
+  stageDraft(request: ParsedRequestOf<'stageDraft'>): null {
+    this.unlocked();
+    checkDraftSize(request.data);
+    if (!this.staged.has(request.key) && this.staged.size >= DRAFT_MAX_COUNT) {
+      throw new TearlineError('E_USAGE', `there are already ${DRAFT_MAX_COUNT} drafts being written`);
+    }
+    this.staged.set(request.key, request.data);
+    return null;
   }
 
   listDrafts(): ResponseOf<'listDrafts'> {
@@ -355,7 +379,25 @@ export class CoreService implements CoreMethods {
   }
 
   deleteDraft(request: ParsedRequestOf<'deleteDraft'>): ResponseOf<'deleteDraft'> {
+    this.staged.delete(request.key);
     return { deleted: this.drafts.delete(this.unlocked(), request.key) };
+  }
+
+  /**
+   * Saves what the renderer staged and has not saved since, while the keys are still here:
+   * each draft on its own, so that one refused (the drafts file full) does not take the
+   * others with it. A lock must happen whatever this meets, so it never throws.
+   */
+  private saveStaged(vault: Vault): void {
+    const staged = [...this.staged];
+    this.staged.clear();
+    for (const [key, data] of staged) {
+      try {
+        this.drafts.save(vault, key, data);
+      } catch {
+        // Refused as the renderer's own save would have been (and was shown): not kept.
+      }
+    }
   }
 
   // ---------------------------------------------------------------- internals
@@ -394,7 +436,8 @@ export class CoreService implements CoreMethods {
     this.vault = undefined;
     if (!vault) return;
     forgetCases(vault);
-    if (!vault.isOpen) return;
+    if (!vault.isOpen) return this.staged.clear();
+    this.saveStaged(vault);
     vault.close();
     this.onStateChange?.({ locked: true, reason });
   }

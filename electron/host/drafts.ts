@@ -23,6 +23,14 @@ function associatedData(vaultId: string): Uint8Array {
   return utf8(`tearline/drafts/v1\u0000${vaultId}`);
 }
 
+/** Refuses a draft over DRAFT_MAX_BYTES (as canonical JSON), saved or staged. */
+export function checkDraftSize(data: unknown): void {
+  const size = utf8(canonicalJson(data)).length;
+  if (size > DRAFT_MAX_BYTES) {
+    throw new TearlineError('E_USAGE', `the draft is too large (${size} bytes; at most ${DRAFT_MAX_BYTES})`, { at: 'data' });
+  }
+}
+
 export class DraftStore {
   constructor(readonly filePath: string) {}
 
@@ -32,10 +40,7 @@ export class DraftStore {
   }
 
   save(vault: Vault, key: string, data: unknown, now = new Date()): { savedAt: string } {
-    const size = utf8(canonicalJson(data)).length;
-    if (size > DRAFT_MAX_BYTES) {
-      throw new TearlineError('E_USAGE', `the draft is too large (${size} bytes; at most ${DRAFT_MAX_BYTES})`, { at: 'data' });
-    }
+    checkDraftSize(data);
     const drafts = this.read(vault).filter((d) => d.key !== key);
     if (drafts.length >= DRAFT_MAX_COUNT) {
       throw new TearlineError('E_USAGE', `there are already ${DRAFT_MAX_COUNT} drafts; finish or discard one first`);

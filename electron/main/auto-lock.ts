@@ -1,13 +1,10 @@
 /**
  * Auto-lock: while the vault is unlocked, lock it after a configurable time without input
- * or calls, at once when the system suspends, and when the screen locks once the renderer
- * has saved its drafts (a second at most). Activity only
+ * or calls, and at once when the system suspends or the screen locks. Activity only
  * records a time (input events arrive at mouse-move rate); one timer, re-armed when it
  * fires early, decides.
  */
-import { DRAFTS_WAIT_MS, type LockReason } from '../../shared/ipc';
-
-export { DRAFTS_WAIT_MS };
+import type { LockReason } from '../../shared/ipc';
 
 export interface Clock {
   now(): number;
@@ -89,58 +86,12 @@ export interface PowerEvents {
   on(event: 'suspend' | 'lock-screen', listener: () => void): unknown;
 }
 
-
 /**
- * The renderer's drafts, saved before a lock that the officer did not ask for: a form saves
- * its draft 800 ms after the last change (renderer/src/forms/useDraft.ts), and the lock
- * takes the key that saving needs, so the last moment of typing would be lost. `ask` tells
- * the renderer ('locking' event), which saves what waits and answers (`saved`, the
- * draftsSaved channel); it waits DRAFTS_WAIT_MS at most, so that a renderer that never
- * answers cannot keep the keys.
+ * Locks at once on system suspend and on screen lock: the keys must be gone before the
+ * machine sleeps, or while the officer is away. Nothing being typed is lost: the renderer
+ * stages each change with the core (stageDraft), whose lock saves it before the keys go.
  */
-export class DraftsBeforeLock {
-  // Each ask is numbered, and only the answer naming it ends its wait: a late answer to an
-  // earlier lock says nothing of the drafts typed since.
-  private next = 0;
-  private readonly waiting = new Map<number, () => void>();
-
-  constructor(
-    private readonly announce: (reason: LockReason, request: number) => void,
-    private readonly clock: Clock = systemClock,
-  ) {}
-
-  ask(reason: LockReason): Promise<void> {
-    const request = this.next++;
-    return new Promise<void>((resolve) => {
-      const finish = (): void => {
-        if (!this.waiting.delete(request)) return;
-        this.clock.clearTimeout(timer);
-        resolve();
-      };
-      const timer = this.clock.setTimeout(finish, DRAFTS_WAIT_MS);
-      this.waiting.set(request, finish);
-      this.announce(reason, request);
-    });
-  }
-
-  /** The renderer has saved its drafts, as lock `request` asked. */
-  saved(request: number): void {
-    this.waiting.get(request)?.();
-  }
-}
-
-/**
- * Locks on system suspend and on screen lock. A screen lock first lets the renderer save
- * its drafts (`beforeScreenLock`, a second at most); a suspend does not wait, as the keys
- * must be gone before the machine sleeps.
- */
-export function lockOnPowerEvents(power: PowerEvents, lock: (reason: LockReason) => void, beforeScreenLock?: (reason: LockReason) => Promise<void>): void {
+export function lockOnPowerEvents(power: PowerEvents, lock: (reason: LockReason) => void): void {
   power.on('suspend', () => lock('suspend'));
-  power.on('lock-screen', () => {
-    if (!beforeScreenLock) return lock('lock-screen');
-    void beforeScreenLock('lock-screen')
-      .catch(() => undefined)
-      .then(() => lock('lock-screen'))
-      .catch(() => undefined);
-  });
+  power.on('lock-screen', () => lock('lock-screen'));
 }

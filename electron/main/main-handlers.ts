@@ -1,6 +1,6 @@
-/** The channels the main process serves itself: app information, settings, clipboard, cancel, drafts saved before a lock. */
+/** The channels the main process serves itself: app information, settings, clipboard, cancel. */
 import type { Settings } from '../../shared/ipc';
-import type { AutoLock, DraftsBeforeLock } from './auto-lock';
+import type { AutoLock } from './auto-lock';
 import type { ClipboardGuard } from './clipboard';
 import type { MainHandlers } from './routes';
 
@@ -10,7 +10,6 @@ export interface MainHandlerDeps {
   clipboard: Pick<ClipboardGuard, 'copy'>;
   autoLock: Pick<AutoLock, 'setDelay'>;
   core: { cancel(operationId: string): boolean };
-  drafts: Pick<DraftsBeforeLock, 'saved'>;
 }
 
 export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
@@ -24,9 +23,5 @@ export function createMainHandlers(deps: MainHandlerDeps): MainHandlers {
     },
     copyToClipboard: (request) => ({ clearsAfterSeconds: deps.clipboard.copy(request.text) }),
     cancel: (request) => ({ cancelled: deps.core.cancel(request.operationId) }),
-    draftsSaved: (request) => {
-      deps.drafts.saved(request.request);
-      return null;
-    },
   };
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, Menu, powerMonitor, protocol, session, utilityProcess } from 'electron';
 import { APP_ENTRY_URL, APP_SCHEME, type TearlineEvent } from '../../shared/ipc';
 import { coreArgv } from '../host/messages';
-import { AutoLock, DraftsBeforeLock, lockOnPowerEvents } from './auto-lock';
+import { AutoLock, lockOnPowerEvents } from './auto-lock';
 import { ClipboardGuard } from './clipboard';
 import { CoreClient, coreEventListener } from './core-client';
 import { coreForkOptions } from './core-spawn';
@@ -90,9 +90,8 @@ function start(): void {
       ),
     coreEventListener({ autoLock, clipboard: guard, broadcast }),
   );
-  // A screen lock lets the renderer save its drafts first (a second at most).
-  const drafts = new DraftsBeforeLock((reason, request) => broadcast({ type: 'locking', reason, request }));
-  lockOnPowerEvents(powerMonitor, (reason) => core.lock(reason), (reason) => (core.isUnlocked ? drafts.ask(reason) : Promise.resolve()));
+  // The drafts being typed are saved by the core's lock itself (stageDraft).
+  lockOnPowerEvents(powerMonitor, (reason) => core.lock(reason));
 
   const route = createRoute({
     core,
@@ -109,7 +108,6 @@ function start(): void {
       clipboard: guard,
       autoLock,
       core,
-      drafts,
     }),
     chooseFile: (spec, ctx) => chooseFile(dialog, BrowserWindow.fromWebContents(ctx.sender), spec, app.getPath('documents')),
   });

@@ -5,9 +5,8 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { DRAFTS_SAVE_MS, type LockReason } from '../../shared/ipc';
-import { call, onTearlineEvent } from './api/client';
-import { savePendingDrafts } from './forms/pending-drafts';
+import type { LockReason } from '../../shared/ipc';
+import { onTearlineEvent } from './api/client';
 import { keys, useVaultStatus } from './api/queries';
 import { ErrorMessage } from './components/ErrorMessage';
 import { CreateVault } from './screens/CreateVault';
@@ -29,13 +28,6 @@ export function App() {
           client.removeQueries({ predicate: (q) => !KEPT_ON_LOCK.has(String(q.queryKey[0])) });
           client.setQueryData(keys.status, { state: 'locked', vault: null });
           setLockReason(event.reason);
-        } else if (event.type === 'locking') {
-          // The screen locked: drafts are saved before the keys go, and the main process
-          // told so (it waits DRAFTS_WAIT_MS at most, so this waits a little less).
-          const { request } = event;
-          void savePendingDrafts(DRAFTS_SAVE_MS)
-            .then(() => call('draftsSaved', { request }))
-            .catch(() => undefined);
         } else if (event.type === 'unlocked') {
           setLockReason(null);
           void client.invalidateQueries({ queryKey: keys.status });

@@ -33,7 +33,6 @@ import {
   EntryQuerySchema,
   IntegrityReportSchema,
   KdfLevelSchema,
-  LockingRequestSchema,
   NewPassphraseSchema,
   NullSchema,
   OperationIdSchema,
@@ -94,12 +93,6 @@ export const CHANNELS = {
     host: 'main',
     request: SettingsPatchSchema,
     response: SettingsSchema,
-  }),
-  draftsSaved: channel({
-    summary: 'After a locking event: the renderer has saved its drafts, and the lock it names may go on.',
-    host: 'main',
-    request: z.strictObject({ request: LockingRequestSchema }),
-    response: NullSchema,
   }),
   copyToClipboard: channel({
     summary: 'Copies text; the clipboard clears itself after the configured delay if it still holds it.',
@@ -321,6 +314,13 @@ export const CHANNELS = {
     host: 'core',
     request: z.strictObject({ key: DraftKeySchema, data: z.json() }),
     response: z.strictObject({ savedAt: z.string() }),
+  }),
+  stageDraft: channel({
+    summary:
+      "Hands over a form's latest values between its saves, kept in the core's memory only: a lock (by hand, idle, screen lock or the system's sleep) saves what is staged before the keys go, so that no typing is lost.",
+    host: 'core',
+    request: z.strictObject({ key: DraftKeySchema, data: z.json() }),
+    response: NullSchema,
   }),
   listDrafts: channel({
     summary: 'The saved drafts, newest first.',

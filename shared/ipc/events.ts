@@ -5,17 +5,9 @@
  * that unsubscribes; the Electron event object never reaches it.
  */
 import { z } from 'zod';
-import { LockingRequestSchema, LockReasonSchema, OperationIdSchema, ProgressPhaseSchema } from './schemas';
+import { LockReasonSchema, OperationIdSchema, ProgressPhaseSchema } from './schemas';
 
 const count = z.number().int().nonnegative();
-
-/**
- * After `locking`, how long the renderer may take to save its drafts, and how long the main
- * process waits for its draftsSaved before it locks anyway (the difference covers the event
- * and the two calls on their way).
- */
-export const DRAFTS_SAVE_MS = 800;
-export const DRAFTS_WAIT_MS = 1000;
 
 export const ProgressEventSchema = z.strictObject({
   type: z.literal('progress'),
@@ -29,13 +21,6 @@ export const ProgressEventSchema = z.strictObject({
 
 export const TearlineEventSchema = z.discriminatedUnion('type', [
   ProgressEventSchema,
-  /**
-   * The vault is about to be locked without the officer asking (the screen locked): the
-   * renderer saves its drafts now and answers with draftsSaved, giving back `request`
-   * (electron/main/auto-lock.ts), so that a late answer to an earlier lock is not taken
-   * for this one's.
-   */
-  z.strictObject({ type: z.literal('locking'), reason: LockReasonSchema, request: LockingRequestSchema }),
   /** The keys are gone: the renderer must drop every record it holds and show the unlock screen. */
   z.strictObject({ type: z.literal('locked'), reason: LockReasonSchema }),
   z.strictObject({ type: z.literal('unlocked') }),

@@ -275,5 +275,3 @@ export const LOCK_REASONS = ['user', 'idle', 'suspend', 'lock-screen', 'core-sto
 export const LockReasonSchema = z.enum(LOCK_REASONS);
 export type LockReason = z.infer<typeof LockReasonSchema>;
 
-/** Which `locking` event a draftsSaved answers (the main process numbers them). */
-export const LockingRequestSchema = z.number().int().nonnegative();

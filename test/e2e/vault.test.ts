@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness/server';
 import { expectAccessible, launchBrowser, openApp, type AppPage } from './helpers/browser';
 import { TEST_PASSPHRASE } from './helpers/seed';
-import { alertText, createVaultViaUi, form, goTo, heading, lockViaUi, mainNavigation, unlockViaUi } from './helpers/ui';
+import { alertText, createVaultViaUi, field, form, goTo, heading, lockViaUi, mainNavigation, unlockViaUi } from './helpers/ui';
 
 // An auto-lock "minute" of the harness lasts this long: the setting's minimum is one minute.
 const MINUTE_MS = 1500;
@@ -79,6 +79,40 @@ describe('the vault in the browser', () => {
     await mainNavigation(page).waitFor();
     await heading(page, 'Cases').waitFor();
     expect(harness.isUnlocked).toBe(true);
+  });
+
+  it('keeps what was typed a moment before the system slept, and gives it back after the unlock', async () => {
+    const { page } = app;
+    await mainNavigation(page).getByRole('link', { name: 'New case' }).click();
+    await heading(page, 'New case').waitFor();
+    const step = form(page, 'Step 1: The threat');
+    // Typed, and the system sleeps at once: well within the form's 800 ms before it saves
+    // its draft, and the main process does not wait for the renderer before it locks.
+    const before = harness.answered.length;
+    await step.getByLabel(field('Title')).fill('Typed just before the laptop lid closed');
+    const since = () => harness.answered.slice(before);
+    // The core has the change (staged at once, each keystroke's call answered)...
+    await expect.poll(since, { interval: 5 }).toContain('stageDraft');
+    // ...and the form's own save has not come yet: only staging can keep it.
+    expect(since()).not.toContain('saveDraft');
+    const calls = harness.events.length;
+    harness.lock('suspend');
+    await heading(page, 'Unlock Tearline').waitFor();
+    expect(harness.events.slice(calls)).toContainEqual({ type: 'locked', reason: 'suspend' });
+    expect(harness.isUnlocked).toBe(false);
+    await unlockViaUi(page, TEST_PASSPHRASE);
+    await mainNavigation(page).waitFor();
+    const drafts = await harness.value('listDrafts');
+    expect(drafts).toHaveLength(1);
+    expect(JSON.stringify(drafts[0]!.data)).toContain('Typed just before the laptop lid closed');
+    await mainNavigation(page).getByRole('link', { name: 'New case' }).click();
+    await heading(page, 'New case').waitFor();
+    await page.getByText(/Your unsaved draft from .* was restored\./).waitFor();
+    expect(await form(page, 'Step 1: The threat').getByLabel(field('Title')).inputValue()).toBe('Typed just before the laptop lid closed');
+    // Discarded, it is gone from the core's drafts too.
+    await page.getByRole('button', { name: 'Discard the draft' }).click();
+    await expect.poll(async () => (await harness.value('listDrafts')).length).toBe(0);
+    await goTo(page, '#/cases', 'Cases');
   });
 
   it('locks itself after the idle delay set in Settings, and returns to the unlock screen', async () => {

@@ -175,22 +175,37 @@ describe('locking with a draft that cannot be saved, or is still being saved', (
     expect(names.lastIndexOf('saveDraft')).toBeLessThan(names.indexOf('lockVault'));
   });
 
-  it('saves a draft when the screen locks, and only then tells the main process so', async () => {
-    const held = heldSave();
-    const { api, summary } = await openNewCase({ saveDraft: held.saveDraft, draftsSaved: () => null });
-    fireEvent.change(summary, { target: { value: 'Typed as the screen locked' } });
-    act(() => api.emit({ type: 'locking', reason: 'lock-screen', request: 7 }));
-    await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('saveDraft'));
+  it('stages every change with the core at once, one call at a time, the latest values waiting', async () => {
+    // The core's lock saves what is staged: a lock the renderer cannot delay (the system
+    // going to sleep) loses no typing. A stage that is slow to answer holds back the next.
+    let answer = (): void => undefined;
+    const staged: string[] = [];
+    const stageDraft = (request: { data: unknown }) => {
+      staged.push((request.data as { values: { summary: string } }).values.summary);
+      return new Promise<null>((resolve) => (answer = () => resolve(null)));
+    };
+    const { api, summary } = await openNewCase({ stageDraft, saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }) });
+    const stages = () => api.calls.filter((c) => c.name === 'stageDraft');
+    fireEvent.change(summary, { target: { value: 'F' } });
+    // At once, not after the save's delay.
+    await waitFor(() => expect(staged).toEqual(['F']));
+    expect(api.calls.map((c) => c.name)).not.toContain('saveDraft');
+    fireEvent.change(summary, { target: { value: 'Fi' } });
+    fireEvent.change(summary, { target: { value: 'Fir' } });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(api.calls.map((c) => c.name)).not.toContain('draftsSaved');
-    act(() => held.finish());
-    await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('draftsSaved'));
-    const names = api.calls.map((c) => c.name);
-    expect(names.indexOf('saveDraft')).toBeGreaterThanOrEqual(0);
-    expect(names.indexOf('saveDraft')).toBeLessThan(names.indexOf('draftsSaved'));
-    expect((api.calls.find((c) => c.name === 'saveDraft')!.request as { data: { values: { summary: string } } }).data.values.summary).toBe('Typed as the screen locked');
-    // The answer names the lock it answers.
-    expect(api.calls.find((c) => c.name === 'draftsSaved')!.request).toEqual({ request: 7 });
+    expect(stages()).toHaveLength(1);
+    // The first answers: only the latest of what waited goes.
+    act(() => answer());
+    await waitFor(() => expect(staged).toEqual(['F', 'Fir']));
+    expect((stages()[1]!.request as { key: string }).key).toBe((stages()[0]!.request as { key: string }).key);
+    // Typed while that one is on its way, then saved by the delay: the save carries it, and
+    // it is not staged after the save (the core would hold an older copy than the one saved).
+    fireEvent.change(summary, { target: { value: 'First' } });
+    await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('saveDraft'), { timeout: 3000 });
+    act(() => answer());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(staged).toEqual(['F', 'Fir']);
+    expect((api.calls.find((c) => c.name === 'saveDraft')!.request as { data: { values: { summary: string } } }).data.values.summary).toBe('First');
   });
 
   it('waits for a save already on its way before the keys go', async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, KDF_LEVEL_NAMES, type IpcResult } from '../../shared/ipc';
+import { CHANNELS, DRAFT_MAX_BYTES, DRAFT_MAX_COUNT, KDF_LEVEL_NAMES, type IpcResult } from '../../shared/ipc';
 import { exampleBody } from '../../shared/domain';
 import { KDF_LEVELS } from '../../electron/core/crypto/kdf';
 import { CoreService, type VaultStateChange } from '../../electron/host/core-service';
@@ -132,6 +132,55 @@ describe('CoreService on a real vault', () => {
     expect(onDisk).not.toContain('KESTREL');
     expect(value(await service.invoke('deleteDraft', { key: 'new-case' }))).toEqual({ deleted: true });
     expect(value(await service.invoke('listDrafts', {}))).toEqual([]);
+  });
+
+  it('saves the drafts staged since their last save when the vault locks, whatever locks it', async () => {
+    const draft = async (key: string) => value(await service.invoke('listDrafts', {})).find((d) => d.key === key)?.data;
+    // Staged, then saved: the save takes what was staged.
+    value(await service.invoke('stageDraft', { key: 'new-case', data: { text: 'one' } }));
+    value(await service.invoke('saveDraft', { key: 'new-case', data: { text: 'one' } }));
+    // Typed since: staged only, in memory (nothing on disk has it).
+    value(await service.invoke('stageDraft', { key: 'new-case', data: { text: 'one two' } }));
+    expect(await draft('new-case')).toEqual({ text: 'one' });
+    // A form discarded: what it staged goes with it.
+    value(await service.invoke('stageDraft', { key: 'discarded', data: { text: 'gone' } }));
+    expect(value(await service.invoke('deleteDraft', { key: 'discarded' }))).toEqual({ deleted: false });
+    // The system sleeps while a long call waits and a last change is on its way: the call
+    // is cancelled, the change is not, and the lock saves it before the keys go.
+    const waiting = service.invoke('verifyVault', {});
+    const last = service.invoke('stageDraft', { key: 'new-case', data: { text: 'one two three' } });
+    const locking = service.lock('suspend');
+    expect(errorCode(await waiting)).toBe('E_CANCELLED');
+    expect(value(await last)).toBeNull();
+    await locking;
+    expect(states.at(-1)).toEqual({ locked: true, reason: 'suspend' });
+    expect(readFileSync(`${service.vaultPath}.drafts`, 'utf8')).not.toContain('three');
+    // Nothing can be staged while locked.
+    expect(errorCode(await service.invoke('stageDraft', { key: 'new-case', data: { text: 'x' } }))).toBe('E_LOCKED');
+    value(await service.invoke('unlockVault', { passphrase: PASS }));
+    expect(await draft('new-case')).toEqual({ text: 'one two three' });
+    expect(await draft('discarded')).toBeUndefined();
+    // Staged and saved again before the lock: the lock writes nothing older over it.
+    value(await service.invoke('stageDraft', { key: 'new-case', data: { text: 'four' } }));
+    value(await service.invoke('saveDraft', { key: 'new-case', data: { text: 'four five' } }));
+    await service.lock('lock-screen');
+    value(await service.invoke('unlockVault', { passphrase: PASS }));
+    expect(await draft('new-case')).toEqual({ text: 'four five' });
+    // Staging is held to a draft's limits.
+    expect(errorCode(await service.invoke('stageDraft', { key: 'big', data: { text: 'x'.repeat(DRAFT_MAX_BYTES) } }))).toBe('E_USAGE');
+    // One staged draft that cannot be saved (the drafts are full) neither stops the lock nor
+    // takes the others with it.
+    for (let i = 1; i < DRAFT_MAX_COUNT - 1; i++) value(await service.invoke('saveDraft', { key: `d${i}`, data: i }));
+    value(await service.invoke('stageDraft', { key: 'last-room', data: { text: 'fits' } }));
+    value(await service.invoke('stageDraft', { key: 'no-room', data: { text: 'does not fit' } }));
+    value(await service.invoke('lockVault', {}));
+    expect(service.isUnlocked).toBe(false);
+    value(await service.invoke('unlockVault', { passphrase: PASS }));
+    const kept = value(await service.invoke('listDrafts', {}));
+    expect(kept).toHaveLength(DRAFT_MAX_COUNT);
+    expect(kept.map((d) => d.key)).toContain('last-room');
+    expect(kept.map((d) => d.key)).not.toContain('no-room');
+    for (const d of kept) value(await service.invoke('deleteDraft', { key: d.key }));
   });
 
   it('asks for the current passphrase before changing it', async () => {

@@ -196,7 +196,6 @@ describe('createRoute', () => {
     updateSettings: vi.fn(() => ({ autoLockMinutes: 5, clipboardClearSeconds: 30 })),
     copyToClipboard: vi.fn(() => ({ clearsAfterSeconds: 30 })),
     cancel: vi.fn(() => ({ cancelled: true })),
-    draftsSaved: vi.fn(() => null),
   };
 
   function setup(chosen: string | undefined) {

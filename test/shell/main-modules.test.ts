@@ -44,7 +44,6 @@ describe('the main-served channels', () => {
     const setDelay = vi.fn();
     const copy = vi.fn(() => 30);
     const cancel = vi.fn((id: string) => id === 'op-1');
-    const saved = vi.fn();
     const store = new SettingsStore(path.join(dir, 'handlers.json'));
     const handlers = createMainHandlers({
       appInfo: () => ({ name: 'Tearline', version: '0.1.0', electron: '39.5.0', chrome: '142', platform: 'linux', packaged: true }),
@@ -52,7 +51,6 @@ describe('the main-served channels', () => {
       clipboard: { copy },
       autoLock: { setDelay },
       core: { cancel },
-      drafts: { saved },
     });
     const ctx = {} as never;
     expect(handlers.updateSettings({ autoLockMinutes: 2 }, ctx)).toMatchObject({ autoLockMinutes: 2 });
@@ -61,9 +59,6 @@ describe('the main-served channels', () => {
     expect(copy).toHaveBeenCalledWith('x');
     expect(handlers.cancel({ operationId: 'op-1' }, ctx)).toEqual({ cancelled: true });
     expect(handlers.cancel({ operationId: 'op-2' }, ctx)).toEqual({ cancelled: false });
-    expect(handlers.draftsSaved({ request: 3 }, ctx)).toBeNull();
-    expect(saved).toHaveBeenCalledTimes(1);
-    expect(saved).toHaveBeenCalledWith(3);
   });
 });
 

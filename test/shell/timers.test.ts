@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AutoLock, DRAFTS_WAIT_MS, DraftsBeforeLock, lockOnPowerEvents, type Clock } from '../../electron/main/auto-lock';
+import { AutoLock, lockOnPowerEvents, type Clock } from '../../electron/main/auto-lock';
 import { ClipboardGuard, type ClipboardLike } from '../../electron/main/clipboard';
 
 class ManualClock implements Clock {
@@ -118,73 +118,6 @@ describe('AutoLock', () => {
     power.emit('lock-screen');
     power.emit('resume');
     expect(reasons).toEqual(['suspend', 'lock-screen']);
-  });
-
-  it('lets the renderer save its drafts before a screen lock, a second at most, and never before a suspend', async () => {
-    const clock = new ManualClock();
-    const announced: string[] = [];
-    const requests: number[] = [];
-    const drafts = new DraftsBeforeLock((reason, request) => {
-      announced.push(reason);
-      requests.push(request);
-    }, clock);
-    const power = new EventEmitter();
-    const reasons: string[] = [];
-    lockOnPowerEvents(power as never, (reason) => reasons.push(reason), (reason) => drafts.ask(reason));
-    const settle = () => new Promise((resolve) => setImmediate(resolve));
-    // The suspend locks at once, asking nothing.
-    power.emit('suspend');
-    expect(reasons).toEqual(['suspend']);
-    expect(announced).toEqual([]);
-    // The screen lock waits for the renderer's answer...
-    power.emit('lock-screen');
-    await settle();
-    expect(announced).toEqual(['lock-screen']);
-    expect(reasons).toEqual(['suspend']);
-    // (An answer to some other lock does not end this one's wait.)
-    drafts.saved(requests[0]! + 1);
-    await settle();
-    expect(reasons).toEqual(['suspend']);
-    drafts.saved(requests[0]!);
-    await settle();
-    expect(reasons).toEqual(['suspend', 'lock-screen']);
-    expect(clock.pending).toBe(0);
-    // ...or for DRAFTS_WAIT_MS, when none comes.
-    power.emit('lock-screen');
-    await settle();
-    clock.advance(DRAFTS_WAIT_MS - 1);
-    await settle();
-    expect(reasons).toHaveLength(2);
-    clock.advance(1);
-    await settle();
-    expect(reasons).toEqual(['suspend', 'lock-screen', 'lock-screen']);
-    // An answer with nothing waiting changes nothing.
-    drafts.saved(requests[1]!);
-    await settle();
-    expect(reasons).toHaveLength(3);
-    expect(clock.pending).toBe(0);
-    // The first lock's answer, come late, does not end a later lock's wait: its own does.
-    power.emit('lock-screen');
-    await settle();
-    expect(requests).toHaveLength(3);
-    expect(new Set(requests).size).toBe(3);
-    drafts.saved(requests[0]!);
-    await settle();
-    expect(reasons).toHaveLength(3);
-    drafts.saved(requests[2]!);
-    await settle();
-    expect(reasons).toEqual(['suspend', 'lock-screen', 'lock-screen', 'lock-screen']);
-    expect(clock.pending).toBe(0);
-    // A renderer that cannot even be told: the lock goes on at once.
-    const failing = new DraftsBeforeLock(() => {
-      throw new Error('no window');
-    }, clock);
-    const other = new EventEmitter();
-    const locked: string[] = [];
-    lockOnPowerEvents(other as never, (reason) => locked.push(reason), (reason) => failing.ask(reason));
-    other.emit('lock-screen');
-    await settle();
-    expect(locked).toEqual(['lock-screen']);
   });
 });
 

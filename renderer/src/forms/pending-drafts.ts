@@ -1,8 +1,9 @@
 /**
  * The drafts on screen, each with a way to write its latest change at once (useDraft waits
- * 800 ms after a keystroke before saving). Locking by hand writes them first: once the
- * vault is locked its keys are gone and a draft can no longer be saved, so the officer's
- * last moment of typing before pressing Lock would be lost.
+ * 800 ms after a keystroke before saving). Locking by hand writes them first, so that a
+ * draft that cannot be saved is told to the officer before the keys go, and Lock waits.
+ * (Any lock also saves what the forms staged with the core, stageDraft: that one cannot
+ * tell anyone of a failure.)
  */
 /** Saves a draft's latest change (and waits for a save under way): its error message, or null. */
 type SaveNow = () => Promise<string | null>;

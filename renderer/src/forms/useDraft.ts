@@ -2,6 +2,11 @@
  * Keeps an unfinished form in the vault's encrypted drafts (the core's draft channels),
  * so that an accidental close loses nothing. Never the renderer's own storage: that would
  * put case text on disk in the clear.
+ *
+ * A draft is saved SAVE_DELAY_MS after the last change (a save writes the drafts file), and
+ * each change is also staged with the core at once (stageDraft, memory only), so that a
+ * lock that comes in between, which the renderer cannot delay (the system going to sleep),
+ * saves it before the keys go.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -34,6 +39,9 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
   const pending = useRef<V | null>(null);
   const restoreRef = useRef(restore);
   restoreRef.current = restore;
+  // One staging call at a time, the latest values waiting behind it: typing faster than
+  // the core answers sends only what is current.
+  const staging = useRef<{ busy: boolean; next: V | null }>({ busy: false, next: null });
 
   useEffect(() => {
     if (!key) return;
@@ -65,6 +73,8 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
     if (!key || pending.current === null) return inFlight.current ?? Promise.resolve(null);
     const values = pending.current;
     pending.current = null;
+    // The save carries these values: staging them after it would only stage the saved.
+    staging.current.next = null;
     const before = inFlight.current;
     const saving = (async (): Promise<string | null> => {
       await before;
@@ -108,20 +118,44 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
     [flush],
   );
 
+  const stage = useCallback(
+    (values: V) => {
+      if (!key) return;
+      const state = staging.current;
+      state.next = values;
+      if (state.busy) return;
+      state.busy = true;
+      void (async () => {
+        try {
+          for (let next = state.next; next !== null; next = state.next) {
+            state.next = null;
+            // A refusal (the vault locked, the draft too large) is the save's to tell.
+            await call('stageDraft', { key, data: { values: next } as never }).catch(() => undefined);
+          }
+        } finally {
+          state.busy = false;
+        }
+      })();
+    },
+    [key],
+  );
+
   const changed = useCallback(
     (values: V) => {
       if (!key) return;
       dirty.current = true;
       pending.current = values;
+      stage(values);
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => void flush(), SAVE_DELAY_MS);
     },
-    [key, flush],
+    [key, flush, stage],
   );
 
   const discard = useCallback(async () => {
     if (timer.current) clearTimeout(timer.current);
     pending.current = null;
+    staging.current.next = null;
     setRestoredFrom(null);
     setSavedAt(null);
     if (!key) return;

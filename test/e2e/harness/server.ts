@@ -33,7 +33,7 @@ import {
   type ResponseOf,
   type TearlineEvent,
 } from '../../../shared/ipc';
-import { AutoLock, DraftsBeforeLock } from '../../../electron/main/auto-lock';
+import { AutoLock } from '../../../electron/main/auto-lock';
 import { ClipboardGuard, type ClipboardLike } from '../../../electron/main/clipboard';
 import { CoreClient, coreEventListener } from '../../../electron/main/core-client';
 import type { InvokeContext } from '../../../electron/main/ipc';
@@ -83,6 +83,8 @@ export interface Harness {
   call<K extends ChannelName>(channel: K, ...request: Record<never, never> extends RequestOf<K> ? [RequestOf<K>?] : [RequestOf<K>]): Promise<IpcResult<ResponseOf<K>>>;
   /** Like call, but returns the value and throws on an error result. */
   value<K extends ChannelName>(channel: K, ...request: Record<never, never> extends RequestOf<K> ? [RequestOf<K>?] : [RequestOf<K>]): Promise<ResponseOf<K>>;
+  /** The channels of the calls answered so far (the page's and the test's), in the order they were answered. */
+  readonly answered: readonly ChannelName[];
   /** Locks as the system would (suspend, screen lock) or as auto-lock does. */
   lock(reason: LockReason): void;
   close(): Promise<void>;
@@ -131,7 +133,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
   const autoLock = new AutoLock(settings.get().autoLockMinutes * minuteMs, () => core.lock('idle'));
-  const drafts = new DraftsBeforeLock((reason, request) => broadcast({ type: 'locking', reason, request }));
   const guard = new ClipboardGuard(clipboard, () => settings.get().clipboardClearSeconds * 1000, () => broadcast({ type: 'clipboard-cleared' }));
   let thread: CoreThread | undefined;
   const core = new CoreClient(
@@ -152,13 +153,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       // main-handlers.ts sets the delay in real milliseconds; the harness's minute may be shorter.
       autoLock: { setDelay: (ms) => autoLock.setDelay((ms / 60_000) * minuteMs) },
       core,
-      drafts,
     }),
     chooseFile: async (spec) => dialogs.choose(spec),
   });
   // The route's handlers never look at the sender; there is no WebContents here.
   const context = {} as InvokeContext;
 
+  const answered: ChannelName[] = [];
   /** ipc.ts's dispatcher, less the sender check: unknown channel, request schema, route, response schema. */
   async function dispatch(name: unknown, payload: unknown): Promise<IpcResult<unknown>> {
     if (process.env.TEARLINE_HARNESS_TRACE) log(`call ${String(name)}`);
@@ -175,6 +176,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return fail('E_INTERNAL', 'an unexpected internal error; the details are in the log');
     }
+    answered.push(name);
     if (!result.ok) return result;
     const checked = def.response.safeParse(result.value);
     if (!checked.success) {
@@ -256,6 +258,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return clipboardText;
     },
     events,
+    answered,
     get isUnlocked() {
       return core.isUnlocked;
     },
