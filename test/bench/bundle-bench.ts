@@ -9,7 +9,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { benchProcessArgs } from './scripts';
-import { BENCH_PASSPHRASE, benchText, mainThreadCpuMs, settleDisk, otherThreadsCpuMs as othersSince, peakRssMB as peakRssMb, threadsCpuMs, warmFiles } from './common';
+import { BENCH_PASSPHRASE, benchText, mainThreadCpuMs, median, settleDisk, otherThreadsCpuMs as othersSince, peakRssMB as peakRssMb, threadsCpuMs, warmFiles } from './common';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -146,19 +146,13 @@ function runChild(step: string, dir: string, entries: number): Record<string, un
  */
 const RUNS = Math.max(1, Math.floor(Number(process.env.TEARLINE_BENCH_RUNS ?? 3)) || 1);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
-}
-
 /**
  * The run with the median time, with every run's time beside it; its peak RSS is the
  * highest of the runs (the 400 MB target holds for each, not for a typical one).
  */
 function medianRun(runs: Record<string, unknown>[]): Record<string, unknown> {
   const times = runs.map((r) => r.ms as number);
-  const m = median(times);
+  const m = Math.round(median(times));
   const chosen = runs.reduce((best, r) => (Math.abs((r.ms as number) - m) < Math.abs((best.ms as number) - m) ? r : best));
   return { ...chosen, ms: m, runsMs: times, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb as number)) };
 }
@@ -220,7 +214,7 @@ export async function benchBundles(): Promise<Record<string, unknown>> {
     const verifyPlain = medianRun(plainRuns);
     const verifyEncrypted = medianRun(encryptedRuns);
     const baselineRuns = stockRuns.map((r) => r.minisignVerifyMs + r.ageDecryptMs);
-    const baselineMs = median(baselineRuns);
+    const baselineMs = Math.round(median(baselineRuns));
     return {
       entries: exported.entries,
       bundleBytes: exported.bytes,
@@ -239,8 +233,8 @@ export async function benchBundles(): Promise<Record<string, unknown>> {
       import: imported,
       stock: {
         ...stockSetup,
-        minisignVerifyMs: median(stockRuns.map((r) => r.minisignVerifyMs)),
-        ageDecryptMs: median(stockRuns.map((r) => r.ageDecryptMs)),
+        minisignVerifyMs: Math.round(median(stockRuns.map((r) => r.minisignVerifyMs))),
+        ageDecryptMs: Math.round(median(stockRuns.map((r) => r.ageDecryptMs))),
         runs: stockRuns,
       },
     };

@@ -5,6 +5,14 @@ export const BENCH_PASSPHRASE = 'benchmark passphrase';
 
 const WORDS = 'threat route convoy embassy market bridge harbour station courier meeting warning assessment'.split(' ');
 
+/** The median of some measurements: the middle one, or the mean of the two middle ones. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('the median of no measurements');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** `prefix` and then words until the text is at least `length` characters; different for each i. */
 export function benchText(i: number, prefix: string, length: number): string {
   let text = prefix;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { benchProcessArgs } from './scripts';
-import { BENCH_PASSPHRASE, caseOpenedBody, peakRssMB, settleDisk } from './common';
+import { BENCH_PASSPHRASE, caseOpenedBody, median, peakRssMB, settleDisk } from './common';
 import { performance } from 'node:perf_hooks';
 import { Vault, type Progress } from '../../electron/core/vault/vault';
 import { verifyVault } from '../../electron/core/log/integrity';
@@ -20,11 +20,6 @@ const size = Number(process.argv[2] ?? '10000');
 const PASS = BENCH_PASSPHRASE;
 const BATCH = 10_000;
 const body = caseOpenedBody;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function time(fn: () => unknown, runs = 15): number {
   const out: number[] = [];
