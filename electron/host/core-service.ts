@@ -19,7 +19,6 @@ import { TearlineError } from '../../shared/errors';
 import {
   CHANNELS,
   channelDef,
-  DRAFT_MAX_COUNT,
   fail,
   failFrom,
   isChannelName,
@@ -53,7 +52,8 @@ import { Vault } from '../core/vault/vault';
 import { mapSqliteError } from '../core/vault/vault-db';
 import { fileReadError, regularFileSize, writeFileWhole } from '../core/files/whole-file';
 import { fingerprintHex } from '../core/vault/workstation';
-import { checkDraftSize, DraftStore } from './drafts';
+import { DraftStore } from './drafts';
+import { UnsettledDrafts, type Unsettled } from './unsettled-drafts';
 import { Operation, type CancelSignal, type ProgressSink } from './operation';
 
 export interface CoreServiceOptions {
@@ -80,6 +80,8 @@ export interface CoreCallContext {
 export interface CallContext {
   op: Operation;
   file?: string;
+  /** For saveDraft and deleteDraft: what the call was noted as when it arrived (UnsettledDrafts). */
+  draft?: Unsettled;
 }
 
 type CoreMethods = {
@@ -94,14 +96,8 @@ export class CoreService implements CoreMethods {
   private vault: Vault | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private lockPending = false;
-  /**
-   * Forms' latest values not saved yet (stageDraft), by draft key, in memory only: a form
-   * saves its draft 800 ms after the last change, and a lock takes the key that saving
-   * needs, so the last moment of typing would be lost without them. The system's sleep
-   * cannot wait for the renderer to save (Electron releases its delay as soon as 'suspend'
-   * has been emitted), so the lock saves them here.
-   */
-  private readonly staged = new Map<string, unknown>();
+  /** The drafts' changes not known to be written yet, which a lock writes (unsettled-drafts.ts). */
+  private readonly unsettled = new UnsettledDrafts();
   /** The bundle last verified, held (in memory only) until the officer accepts or rejects it. */
   private pending: { id: string; source: BundleSource } | undefined;
 
@@ -132,14 +128,21 @@ export class CoreService implements CoreMethods {
     const parsed = def.request.safeParse(request);
     if (!parsed.success) return { ok: false, error: requestProblem(parsed.error) };
     if (name === 'lockVault') this.lockPending = true;
+    // A draft call is noted as it arrives, before it waits its turn: a lock that comes
+    // meanwhile cancels the call, but writes what it carried.
+    let draft: Unsettled | undefined;
+    try {
+      if (name === 'stageDraft') return ok(this.stageDraft(parsed.data as ParsedRequestOf<'stageDraft'>));
+      draft = this.noteDraft(name, parsed.data);
+    } catch (error) {
+      return failFrom(error);
+    }
     return this.serial(async () => {
-      // A lock on its way cancels what waits, but for the lock itself and for staged drafts,
-      // which it is about to save (staging takes no time).
-      const op = new Operation(ctx.signal, ctx.onProgress, () => this.lockPending && name !== 'lockVault' && name !== 'stageDraft');
+      const op = new Operation(ctx.signal, ctx.onProgress, () => this.lockPending && name !== 'lockVault');
       try {
         op.check();
         const method = this[name] as (request: unknown, ctx: CallContext) => unknown;
-        const value = await method.call(this, parsed.data, { op, file: ctx.file });
+        const value = await method.call(this, parsed.data, { op, file: ctx.file, ...(draft ? { draft } : {}) });
         const checked = def.response.safeParse(value);
         if (!checked.success) return fail('E_INTERNAL', `the core's ${name} response does not match the contract`);
         return ok(checked.data);
@@ -357,20 +360,16 @@ export class CoreService implements CoreMethods {
 
   // ---------------------------------------------------------------- drafts
 
-  saveDraft(request: ParsedRequestOf<'saveDraft'>): ResponseOf<'saveDraft'> {
+  saveDraft(request: ParsedRequestOf<'saveDraft'>, { draft }: CallContext): ResponseOf<'saveDraft'> {
     const saved = this.drafts.save(this.unlocked(), request.key, request.data);
-    // What was staged for this form is in the save, or older than it (calls run in order).
-    this.staged.delete(request.key);
+    this.unsettled.settled(request.key, draft);
     return saved;
   }
 
+  /** Answered as it arrives, not in turn: it only notes the values, and must not wait behind a long call. */
   stageDraft(request: ParsedRequestOf<'stageDraft'>): null {
     this.unlocked();
-    checkDraftSize(request.data);
-    if (!this.staged.has(request.key) && this.staged.size >= DRAFT_MAX_COUNT) {
-      throw new TearlineError('E_USAGE', `there are already ${DRAFT_MAX_COUNT} drafts being written`);
-    }
-    this.staged.set(request.key, request.data);
+    this.unsettled.changed(request.key, request.data, true);
     return null;
   }
 
@@ -378,25 +377,36 @@ export class CoreService implements CoreMethods {
     return this.drafts.list(this.unlocked());
   }
 
-  deleteDraft(request: ParsedRequestOf<'deleteDraft'>): ResponseOf<'deleteDraft'> {
-    this.staged.delete(request.key);
-    return { deleted: this.drafts.delete(this.unlocked(), request.key) };
+  deleteDraft(request: ParsedRequestOf<'deleteDraft'>, { draft }: CallContext): ResponseOf<'deleteDraft'> {
+    const deleted = this.drafts.delete(this.unlocked(), request.key);
+    this.unsettled.settled(request.key, draft);
+    return { deleted };
+  }
+
+  /** Notes a saveDraft or deleteDraft as it arrives (while unlocked: after a lock there is nothing to write). */
+  private noteDraft(name: CoreChannelName, request: unknown): Unsettled | undefined {
+    if (!this.vault?.isOpen) return undefined;
+    if (name === 'saveDraft') {
+      const { key, data } = request as ParsedRequestOf<'saveDraft'>;
+      return this.unsettled.changed(key, data, false);
+    }
+    if (name === 'deleteDraft') return this.unsettled.discarded((request as ParsedRequestOf<'deleteDraft'>).key);
+    return undefined;
   }
 
   /**
-   * Saves what the renderer staged and has not saved since, while the keys are still here:
-   * each draft on its own, so that one refused (the drafts file full) does not take the
-   * others with it. A lock must happen whatever this meets, so it never throws.
+   * Writes the drafts' changes not written yet, while the keys are still here, in one read
+   * and one write of the drafts file: a change that would be refused (the drafts full) is
+   * left out, and the others are written. A lock must happen whatever this meets, so it
+   * never throws.
    */
-  private saveStaged(vault: Vault): void {
-    const staged = [...this.staged];
-    this.staged.clear();
-    for (const [key, data] of staged) {
-      try {
-        this.drafts.save(vault, key, data);
-      } catch {
-        // Refused as the renderer's own save would have been (and was shown): not kept.
-      }
+  private writeUnsettled(vault: Vault): void {
+    const changes = this.unsettled.take();
+    if (changes.length === 0) return;
+    try {
+      this.drafts.applyAll(vault, changes);
+    } catch {
+      // A disk that cannot take the file: what it held stays as it was.
     }
   }
 
@@ -434,10 +444,13 @@ export class CoreService implements CoreMethods {
     this.pending = undefined;
     const vault = this.vault;
     this.vault = undefined;
-    if (!vault) return;
+    if (!vault?.isOpen) {
+      this.unsettled.clear();
+      if (vault) forgetCases(vault);
+      return;
+    }
     forgetCases(vault);
-    if (!vault.isOpen) return this.staged.clear();
-    this.saveStaged(vault);
+    this.writeUnsettled(vault);
     vault.close();
     this.onStateChange?.({ locked: true, reason });
   }

@@ -23,12 +23,17 @@ function associatedData(vaultId: string): Uint8Array {
   return utf8(`tearline/drafts/v1\u0000${vaultId}`);
 }
 
-/** Refuses a draft over DRAFT_MAX_BYTES (as canonical JSON), saved or staged. */
-export function checkDraftSize(data: unknown): void {
+/** A draft's size as canonical JSON, refused (E_USAGE) over DRAFT_MAX_BYTES. */
+export function draftSize(data: unknown): number {
   const size = utf8(canonicalJson(data)).length;
   if (size > DRAFT_MAX_BYTES) {
     throw new TearlineError('E_USAGE', `the draft is too large (${size} bytes; at most ${DRAFT_MAX_BYTES})`, { at: 'data' });
   }
+  return size;
+}
+
+function tooMany(): TearlineError {
+  return new TearlineError('E_USAGE', `there are already ${DRAFT_MAX_COUNT} drafts; finish or discard one first`);
 }
 
 export class DraftStore {
@@ -40,15 +45,41 @@ export class DraftStore {
   }
 
   save(vault: Vault, key: string, data: unknown, now = new Date()): { savedAt: string } {
-    checkDraftSize(data);
+    draftSize(data);
     const drafts = this.read(vault).filter((d) => d.key !== key);
-    if (drafts.length >= DRAFT_MAX_COUNT) {
-      throw new TearlineError('E_USAGE', `there are already ${DRAFT_MAX_COUNT} drafts; finish or discard one first`);
-    }
+    if (drafts.length >= DRAFT_MAX_COUNT) throw tooMany();
     const savedAt = now.toISOString();
     drafts.push(DraftSchema.parse({ key, savedAt, data }));
     this.write(vault, drafts);
     return { savedAt };
+  }
+
+  /**
+   * Several changes in one read and one write (a lock writing what the forms had not saved
+   * yet: it must be quick, as the keys wait for it): each draft's values, or undefined to
+   * delete it. A change refused as `save` would refuse it is left out, and the others are written.
+   * Returns the keys refused.
+   */
+  applyAll(vault: Vault, changes: Iterable<[key: string, data: unknown]>, now = new Date()): string[] {
+    const savedAt = now.toISOString();
+    let drafts = this.read(vault);
+    const refused: string[] = [];
+    for (const [key, data] of changes) {
+      const others = drafts.filter((d) => d.key !== key);
+      if (data === undefined) {
+        drafts = others;
+        continue;
+      }
+      try {
+        draftSize(data);
+        if (others.length >= DRAFT_MAX_COUNT) throw tooMany();
+        drafts = [...others, DraftSchema.parse({ key, savedAt, data })];
+      } catch {
+        refused.push(key);
+      }
+    }
+    this.write(vault, drafts);
+    return refused;
   }
 
   delete(vault: Vault, key: string): boolean {

@@ -134,52 +134,60 @@ describe('CoreService on a real vault', () => {
     expect(value(await service.invoke('listDrafts', {}))).toEqual([]);
   });
 
-  it('saves the drafts staged since their last save when the vault locks, whatever locks it', async () => {
+  it('writes the drafts’ changes not written yet when the vault locks, whatever locks it', async () => {
     const draft = async (key: string) => value(await service.invoke('listDrafts', {})).find((d) => d.key === key)?.data;
-    // Staged, then saved: the save takes what was staged.
+    // Staged, then saved: nothing is left for the lock.
     value(await service.invoke('stageDraft', { key: 'new-case', data: { text: 'one' } }));
     value(await service.invoke('saveDraft', { key: 'new-case', data: { text: 'one' } }));
-    // Typed since: staged only, in memory (nothing on disk has it).
+    // Typed since: staged only, in memory.
     value(await service.invoke('stageDraft', { key: 'new-case', data: { text: 'one two' } }));
     expect(await draft('new-case')).toEqual({ text: 'one' });
-    // A form discarded: what it staged goes with it.
+    // A form discarded after staging: what it staged goes with it.
     value(await service.invoke('stageDraft', { key: 'discarded', data: { text: 'gone' } }));
     expect(value(await service.invoke('deleteDraft', { key: 'discarded' }))).toEqual({ deleted: false });
-    // The system sleeps while a long call waits and a last change is on its way: the call
-    // is cancelled, the change is not, and the lock saves it before the keys go.
-    const waiting = service.invoke('verifyVault', {});
-    const last = service.invoke('stageDraft', { key: 'new-case', data: { text: 'one two three' } });
+    // The system sleeps while a long call waits and a last change comes: staging is answered
+    // at once, not behind the call, which the lock cancels; the lock writes the change.
+    const answered: string[] = [];
+    const waiting = service.invoke('verifyVault', {}).then((r) => (answered.push('verifyVault'), r));
+    const staging = service.invoke('stageDraft', { key: 'new-case', data: { text: 'one two three' } }).then((r) => (answered.push('stageDraft'), r));
     const locking = service.lock('suspend');
     expect(errorCode(await waiting)).toBe('E_CANCELLED');
-    expect(value(await last)).toBeNull();
+    expect(value(await staging)).toBeNull();
+    expect(answered).toEqual(['stageDraft', 'verifyVault']);
     await locking;
     expect(states.at(-1)).toEqual({ locked: true, reason: 'suspend' });
-    expect(readFileSync(`${service.vaultPath}.drafts`, 'utf8')).not.toContain('three');
     // Nothing can be staged while locked.
     expect(errorCode(await service.invoke('stageDraft', { key: 'new-case', data: { text: 'x' } }))).toBe('E_LOCKED');
     value(await service.invoke('unlockVault', { passphrase: PASS }));
     expect(await draft('new-case')).toEqual({ text: 'one two three' });
     expect(await draft('discarded')).toBeUndefined();
-    // Staged and saved again before the lock: the lock writes nothing older over it.
+    // Staged and saved with later values before the lock: the lock writes nothing older over it.
     value(await service.invoke('stageDraft', { key: 'new-case', data: { text: 'four' } }));
     value(await service.invoke('saveDraft', { key: 'new-case', data: { text: 'four five' } }));
     await service.lock('lock-screen');
     value(await service.invoke('unlockVault', { passphrase: PASS }));
     expect(await draft('new-case')).toEqual({ text: 'four five' });
-    // Staging is held to a draft's limits.
+    // Staging is held to a draft's limits, and to what may wait at once.
     expect(errorCode(await service.invoke('stageDraft', { key: 'big', data: { text: 'x'.repeat(DRAFT_MAX_BYTES) } }))).toBe('E_USAGE');
-    // One staged draft that cannot be saved (the drafts are full) neither stops the lock nor
-    // takes the others with it.
-    for (let i = 1; i < DRAFT_MAX_COUNT - 1; i++) value(await service.invoke('saveDraft', { key: `d${i}`, data: i }));
-    value(await service.invoke('stageDraft', { key: 'last-room', data: { text: 'fits' } }));
+    const quarter = { text: 'x'.repeat(DRAFT_MAX_BYTES - 100) };
+    for (const key of ['q1', 'q2', 'q3', 'q4']) value(await service.invoke('stageDraft', { key, data: quarter }));
+    expect(errorCode(await service.invoke('stageDraft', { key: 'q5', data: quarter }))).toBe('E_USAGE');
+    // A change to one of them replaces it rather than adding to what waits.
+    value(await service.invoke('stageDraft', { key: 'q4', data: { text: 'short now' } }));
+    value(await service.invoke('stageDraft', { key: 'q5', data: quarter }));
+    for (const key of ['q1', 'q2', 'q3', 'q4', 'q5']) value(await service.invoke('deleteDraft', { key }));
+    // One change that cannot be written (the drafts are full) neither stops the lock nor
+    // takes the changes after it with it.
+    for (let i = 1; i < DRAFT_MAX_COUNT; i++) value(await service.invoke('saveDraft', { key: `d${i}`, data: i }));
     value(await service.invoke('stageDraft', { key: 'no-room', data: { text: 'does not fit' } }));
+    value(await service.invoke('stageDraft', { key: 'd1', data: { text: 'changed, and fits' } }));
     value(await service.invoke('lockVault', {}));
     expect(service.isUnlocked).toBe(false);
     value(await service.invoke('unlockVault', { passphrase: PASS }));
     const kept = value(await service.invoke('listDrafts', {}));
     expect(kept).toHaveLength(DRAFT_MAX_COUNT);
-    expect(kept.map((d) => d.key)).toContain('last-room');
     expect(kept.map((d) => d.key)).not.toContain('no-room');
+    expect(await draft('d1')).toEqual({ text: 'changed, and fits' });
     for (const d of kept) value(await service.invoke('deleteDraft', { key: d.key }));
   });
 

@@ -39,9 +39,11 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
   const pending = useRef<V | null>(null);
   const restoreRef = useRef(restore);
   restoreRef.current = restore;
-  // One staging call at a time, the latest values waiting behind it: typing faster than
-  // the core answers sends only what is current.
-  const staging = useRef<{ busy: boolean; next: V | null }>({ busy: false, next: null });
+  // One staging call at a time, the latest values waiting behind it (with their draft's key,
+  // which may change meanwhile): typing faster than the core answers sends only what is current.
+  const staging = useRef<{ busy: boolean; next: { key: string; values: V } | null }>({ busy: false, next: null });
+  // Saves sent so far: a failed save is tried again only if no later one was sent since.
+  const sent = useRef(0);
 
   useEffect(() => {
     if (!key) return;
@@ -64,20 +66,24 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
     };
   }, [key]);
 
-  // The save under way, if one is: a later one waits for it (saves land in order), and so
-  // does locking by hand (a save still on its way when the key goes would fail).
+  // The last save sent, while it is on its way: locking by hand waits for it (a save still
+  // on its way when the key goes would fail).
   const inFlight = useRef<Promise<string | null> | null>(null);
 
-  /** Saves what waits, after any save under way; gives the error message of the last save, or null. */
+  /**
+   * Saves what waits; gives the error message of the save, or null. Nothing here waits for
+   * an earlier call: the core takes calls in the order they were sent, so saves land in
+   * order, and it takes the last call of a draft that it has been sent (stage, save or
+   * discard) as its latest state, which a call held back here would contradict.
+   */
   const flush = useCallback((): Promise<string | null> => {
     if (!key || pending.current === null) return inFlight.current ?? Promise.resolve(null);
     const values = pending.current;
     pending.current = null;
     // The save carries these values: staging them after it would only stage the saved.
     staging.current.next = null;
-    const before = inFlight.current;
+    const seq = ++sent.current;
     const saving = (async (): Promise<string | null> => {
-      await before;
       try {
         const result = await call('saveDraft', { key, data: { values } as never });
         setSavedAt(result.savedAt);
@@ -86,8 +92,9 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         setSaveError(message);
-        // Not saved: still waiting, for the next change's save or for Lock to try again.
-        pending.current ??= values;
+        // Not saved: still waiting, for the next change's save or for Lock to try again,
+        // unless a later save has gone since with later values.
+        if (sent.current === seq) pending.current ??= values;
         return message;
       }
     })();
@@ -122,7 +129,7 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
     (values: V) => {
       if (!key) return;
       const state = staging.current;
-      state.next = values;
+      state.next = { key, values };
       if (state.busy) return;
       state.busy = true;
       void (async () => {
@@ -130,7 +137,7 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
           for (let next = state.next; next !== null; next = state.next) {
             state.next = null;
             // A refusal (the vault locked, the draft too large) is the save's to tell.
-            await call('stageDraft', { key, data: { values: next } as never }).catch(() => undefined);
+            await call('stageDraft', { key: next.key, data: { values: next.values } as never }).catch(() => undefined);
           }
         } finally {
           state.busy = false;

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { DRAFT_MAX_BYTES, DRAFT_MAX_COUNT } from '../../shared/ipc';
+import { UNSETTLED_MAX_BYTES, UnsettledDrafts } from '../../electron/host/unsettled-drafts';
+
+describe('UnsettledDrafts', () => {
+  it('forgets a note only for the call that brought it, not for one that a later call replaced', () => {
+    const drafts = new UnsettledDrafts();
+    // A save arrives, then a stage with later values: the save, once written, leaves the stage.
+    const save = drafts.changed('a', { v: 1 }, false);
+    drafts.changed('a', { v: 2 }, true);
+    drafts.settled('a', save);
+    // A discard, then typing into a new form under the same key: the delete, once done, leaves it.
+    const discard = drafts.discarded('b');
+    drafts.changed('b', { v: 3 }, true);
+    drafts.settled('b', discard);
+    // A save with nothing after it is forgotten once written.
+    drafts.settled('c', drafts.changed('c', { v: 4 }, false));
+    expect(drafts.take()).toEqual([
+      ['a', { v: 2 }],
+      ['b', { v: 3 }],
+    ]);
+    expect(drafts.take()).toEqual([]);
+  });
+
+  it('notes a discard as undefined, which JSON values cannot be', () => {
+    const drafts = new UnsettledDrafts();
+    drafts.changed('a', null, true);
+    drafts.discarded('b');
+    expect(drafts.take()).toEqual([
+      ['a', null],
+      ['b', undefined],
+    ]);
+  });
+
+  it('holds no more than a draft’s size, nor more than UNSETTLED_MAX_BYTES or DRAFT_MAX_COUNT drafts in all', () => {
+    const drafts = new UnsettledDrafts();
+    const big = 'x'.repeat(DRAFT_MAX_BYTES);
+    expect(() => drafts.changed('a', big, true)).toThrow(/too large/);
+    // A save's values over the limits are not noted (the save refuses them itself).
+    expect(drafts.changed('a', big, false)).toBeUndefined();
+    const part = 'x'.repeat(Math.floor(UNSETTLED_MAX_BYTES / 4) - 10);
+    for (const key of ['p1', 'p2', 'p3', 'p4']) drafts.changed(key, part, true);
+    expect(() => drafts.changed('p5', part, true)).toThrow(/too many unsaved changes/);
+    expect(drafts.changed('p5', part, false)).toBeUndefined();
+    // Replacing a draft's values counts them once; settling gives the room back.
+    drafts.changed('p4', 'short', true);
+    drafts.settled('p3', drafts.changed('p3', part, true));
+    drafts.changed('p5', part, true);
+    expect(drafts.take().map(([key]) => key)).toEqual(['p1', 'p2', 'p4', 'p5']);
+    for (let i = 0; i < DRAFT_MAX_COUNT; i++) drafts.changed(`k${i}`, i, true);
+    expect(() => drafts.changed('one-more', 0, true)).toThrow(/too many unsaved changes/);
+    drafts.changed('k0', 'again', true);
+    drafts.discarded('k1');
+    expect(drafts.take()).toHaveLength(DRAFT_MAX_COUNT);
+  });
+});
