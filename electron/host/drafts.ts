@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { canonicalJson } from '../../shared/canonical-json';
 import { fromBase64, fromUtf8, toBase64, utf8 } from '../../shared/bytes';
 import { TearlineError } from '../../shared/errors';
-import { DRAFT_MAX_BYTES, DRAFT_MAX_COUNT, DraftSchema, type Draft } from '../../shared/ipc';
+import { DRAFT_MAX_BYTES, DRAFT_MAX_COUNT, DRAFTS_MAX_TOTAL_BYTES, DraftSchema, type Draft } from '../../shared/ipc';
 import { open as openSealed, seal } from '../core/crypto/aead';
 import { writeFileWhole } from '../core/files/whole-file';
 import type { Vault } from '../core/vault/vault';
@@ -32,8 +32,46 @@ export function draftSize(data: unknown): number {
   return size;
 }
 
-function tooMany(): TearlineError {
-  return new TearlineError('E_USAGE', `there are already ${DRAFT_MAX_COUNT} drafts; finish or discard one first`);
+/** The drafts as they are being changed: the list, and each one's size as canonical JSON. */
+interface Drafts {
+  list: Draft[];
+  sizes: Map<string, number>;
+  total: number;
+}
+
+function measured(list: Draft[]): Drafts {
+  const sizes = new Map(list.map((d) => [d.key, utf8(canonicalJson(d)).length]));
+  let total = 0;
+  for (const size of sizes.values()) total += size;
+  return { list, sizes, total };
+}
+
+/**
+ * Puts a draft's values (or, for undefined, its deletion) into `drafts`; throws E_USAGE,
+ * changing nothing, for a draft over its size, a 51st draft, or drafts together over
+ * DRAFTS_MAX_TOTAL_BYTES (unless the change makes them no larger: a file written before
+ * the limit must still let its drafts be replaced or deleted).
+ */
+function change(drafts: Drafts, key: string, data: unknown, savedAt: string): void {
+  const others = drafts.list.filter((d) => d.key !== key);
+  const before = drafts.sizes.get(key) ?? 0;
+  if (data === undefined) {
+    drafts.list = others;
+    drafts.sizes.delete(key);
+    drafts.total -= before;
+    return;
+  }
+  draftSize(data);
+  if (others.length >= DRAFT_MAX_COUNT) throw new TearlineError('E_USAGE', `there are already ${DRAFT_MAX_COUNT} drafts; finish or discard one first`);
+  const draft = DraftSchema.parse({ key, savedAt, data });
+  const size = utf8(canonicalJson(draft)).length;
+  const total = drafts.total - before + size;
+  if (total > DRAFTS_MAX_TOTAL_BYTES && total > drafts.total) {
+    throw new TearlineError('E_USAGE', `the drafts together would take ${Math.ceil(total / 1024)} KiB (at most ${DRAFTS_MAX_TOTAL_BYTES / 1024}); finish or discard one first`, { at: 'data' });
+  }
+  drafts.list = [...others, draft];
+  drafts.sizes.set(key, size);
+  drafts.total = total;
 }
 
 export class DraftStore {
@@ -46,39 +84,31 @@ export class DraftStore {
 
   save(vault: Vault, key: string, data: unknown, now = new Date()): { savedAt: string } {
     draftSize(data);
-    const drafts = this.read(vault).filter((d) => d.key !== key);
-    if (drafts.length >= DRAFT_MAX_COUNT) throw tooMany();
+    const drafts = measured(this.read(vault));
     const savedAt = now.toISOString();
-    drafts.push(DraftSchema.parse({ key, savedAt, data }));
-    this.write(vault, drafts);
+    change(drafts, key, data, savedAt);
+    this.write(vault, drafts.list);
     return { savedAt };
   }
 
   /**
    * Several changes in one read and one write (a lock writing what the forms had not saved
    * yet: it must be quick, as the keys wait for it): each draft's values, or undefined to
-   * delete it. A change refused as `save` would refuse it is left out, and the others are written.
-   * Returns the keys refused.
+   * delete it. A change refused as `save` would refuse it is left out, and the others are
+   * written. Returns the keys refused.
    */
   applyAll(vault: Vault, changes: Iterable<[key: string, data: unknown]>, now = new Date()): string[] {
     const savedAt = now.toISOString();
-    let drafts = this.read(vault);
+    const drafts = measured(this.read(vault));
     const refused: string[] = [];
     for (const [key, data] of changes) {
-      const others = drafts.filter((d) => d.key !== key);
-      if (data === undefined) {
-        drafts = others;
-        continue;
-      }
       try {
-        draftSize(data);
-        if (others.length >= DRAFT_MAX_COUNT) throw tooMany();
-        drafts = [...others, DraftSchema.parse({ key, savedAt, data })];
+        change(drafts, key, data, savedAt);
       } catch {
         refused.push(key);
       }
     }
-    this.write(vault, drafts);
+    this.write(vault, drafts.list);
     return refused;
   }
 

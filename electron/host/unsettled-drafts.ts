@@ -15,11 +15,11 @@
  * has been written forgets its note, unless a later call has replaced it meanwhile.
  */
 import { TearlineError } from '../../shared/errors';
-import { DRAFT_MAX_BYTES, DRAFT_MAX_COUNT } from '../../shared/ipc';
+import { DRAFT_MAX_COUNT, DRAFTS_MAX_TOTAL_BYTES } from '../../shared/ipc';
 import { draftSize } from './drafts';
 
-/** At most this much staged at once, all drafts together: a lock writes it all before the keys go. */
-export const UNSETTLED_MAX_BYTES = 4 * DRAFT_MAX_BYTES;
+/** At most this much noted at once, all drafts together (as much as the drafts file may hold): a lock writes it before the keys go. */
+export const UNSETTLED_MAX_BYTES = DRAFTS_MAX_TOTAL_BYTES;
 
 /** A draft's latest state: its values, or undefined where the form discarded it (JSON has no undefined). */
 export interface Unsettled {
@@ -33,29 +33,38 @@ export class UnsettledDrafts {
 
   /**
    * A draft's new values have arrived (a stage, or a save's). Over a draft's limits, or
-   * over what may be held at once, they are refused (E_USAGE) when `strict`; otherwise
-   * (a save, which will refuse them itself) not noted. Returns the note, for `settled`.
+   * over what may be held at once, they are refused (E_USAGE) when `strict`, and otherwise
+   * (a save, which refuses or writes them itself) not noted. Either way the draft's older
+   * note goes: written at a lock, it would take the draft back past this change (or past
+   * the save that writes it). Returns the note, for `settled`.
    */
   changed(key: string, data: unknown, strict: boolean): Unsettled | undefined {
+    const refused = (error: TearlineError): undefined => {
+      this.remove(key);
+      if (strict) throw error;
+      return undefined;
+    };
     let bytes: number;
     try {
       bytes = draftSize(data);
     } catch (error) {
-      if (strict) throw error;
-      return undefined;
+      return refused(error as TearlineError);
     }
     const before = this.drafts.get(key);
     const total = this.bytes - (before?.bytes ?? 0) + bytes;
-    const count = this.drafts.size + (before ? 0 : 1);
-    if (total > UNSETTLED_MAX_BYTES || count > DRAFT_MAX_COUNT) {
-      if (strict) throw new TearlineError('E_USAGE', `too many unsaved changes are waiting (at most ${UNSETTLED_MAX_BYTES} bytes in ${DRAFT_MAX_COUNT} drafts); let the drafts save first`);
-      return undefined;
+    if (total > UNSETTLED_MAX_BYTES || (!before && this.drafts.size >= DRAFT_MAX_COUNT)) {
+      return refused(new TearlineError('E_USAGE', 'too much unsaved typing is waiting to be written; wait a moment and try again'));
     }
     return this.set(key, { data, bytes });
   }
 
-  /** The form discarded its draft (deleteDraft): a lock deletes it, if the delete has not. */
-  discarded(key: string): Unsettled {
+  /**
+   * The form discarded its draft (deleteDraft): a lock deletes it, if the delete has not.
+   * Counted with the others (DRAFT_MAX_COUNT); past that, only a draft with a note is
+   * marked (its note must not be written), and a cancelled delete of another leaves it.
+   */
+  discarded(key: string): Unsettled | undefined {
+    if (!this.drafts.has(key) && this.drafts.size >= DRAFT_MAX_COUNT) return undefined;
     return this.set(key, { data: undefined, bytes: 0 });
   }
 

@@ -246,6 +246,11 @@ export const TrustListingSchema = z.strictObject({
 
 export const DRAFT_MAX_BYTES = 256 * 1024;
 export const DRAFT_MAX_COUNT = 50;
+/**
+ * All drafts together, each counted as its canonical JSON: every save rewrites the whole
+ * sealed file, and so does a lock, which the keys wait for.
+ */
+export const DRAFTS_MAX_TOTAL_BYTES = 4 * DRAFT_MAX_BYTES;
 export const DraftKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)');
 export const DraftSchema = z.strictObject({ key: DraftKeySchema, savedAt: z.string(), data: z.json() });
 export type Draft = z.infer<typeof DraftSchema>;

@@ -92,7 +92,7 @@ describe('the vault in the browser', () => {
     await step.getByLabel(field('Title')).fill('Typed just before the laptop lid closed');
     const since = () => harness.answered.slice(before);
     // The core has the change (staged at once, each keystroke's call answered)...
-    await expect.poll(since, { interval: 5 }).toContain('stageDraft');
+    await expect.poll(since, { interval: 5, timeout: 700 }).toContain('stageDraft');
     // ...and the form's own save has not come yet: only staging can keep it.
     expect(since()).not.toContain('saveDraft');
     const calls = harness.events.length;

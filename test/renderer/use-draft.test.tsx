@@ -8,17 +8,33 @@ import { installFakeApi } from './helpers/fake-api';
 
 afterEach(() => cleanup());
 
-/** A stageDraft handler whose calls answer only when `answer` is called (a stage on its way). */
-function heldStage() {
+// React's act() outside a test renderer: this file drives a hook directly.
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+/** A stageDraft handler that records each stage and never answers (a core busy with a long step). */
+function stages() {
   const staged: [key: string, values: unknown][] = [];
-  let answer = (): void => undefined;
   return {
     staged,
     stageDraft: (request: { key: string; data: unknown }) => {
       staged.push([request.key, (request.data as { values: unknown }).values]);
-      return new Promise<null>((resolve) => (answer = () => resolve(null)));
+      return new Promise<null>(() => undefined);
     },
-    answer: () => act(() => answer()),
+  };
+}
+
+/** A saveDraft handler whose saves answer only when `answer` is called, with success or a failure. */
+function heldSaves() {
+  const answers: ((ok: boolean) => void)[] = [];
+  return {
+    saveDraft: () =>
+      new Promise<{ savedAt: string }>((resolve, reject) => {
+        answers.push((ok) => (ok ? resolve({ savedAt: '2025-03-10T10:05:00.000Z' }) : reject(new Error('E_IO: the disk is full'))));
+      }),
+    answer: (index: number, ok: boolean) => act(() => answers[index]!(ok)),
+    get count() {
+      return answers.length;
+    },
   };
 }
 
@@ -28,41 +44,77 @@ function renderDraft(key: string) {
   return renderHook(({ draftKey }: { draftKey: string }) => useDraft<string>(draftKey, () => undefined), { wrapper, initialProps: { draftKey: key } });
 }
 
-const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 30)));
+
+const sleep = (ms: number) => act(() => new Promise((resolve) => setTimeout(resolve, ms)));
+const saves = (api: ReturnType<typeof installFakeApi>) =>
+  api.calls.filter((c) => c.name === 'saveDraft').map((c) => {
+    const request = c.request as { key: string; data: { values: string } };
+    return [request.key, request.data.values];
+  });
 
 describe('useDraft', () => {
-  it('stages a change under its own draft’s key when the key changes while a stage is on its way', async () => {
-    const held = heldStage();
-    const api = installFakeApi({ listDrafts: () => [], stageDraft: held.stageDraft, saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }) });
+  it('stages a change under its own draft’s key when the key changes between two stages', async () => {
+    const staging = stages();
+    const api = installFakeApi({ listDrafts: () => [], stageDraft: staging.stageDraft, saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }) });
     const hook = renderDraft('case.a.note');
     act(() => hook.result.current.changed('A1'));
     act(() => hook.result.current.changed('A2'));
     // The form moves to another case's draft: what waited for the first is saved under its key...
     hook.rerender({ draftKey: 'case.b.note' });
     act(() => hook.result.current.changed('B1'));
-    await held.answer();
-    await waitFor(() => expect(held.staged).toHaveLength(2));
+    await sleep(250);
     // ...and the next stage carries the new draft's key with its own values.
-    expect(held.staged).toEqual([
+    expect(staging.staged).toEqual([
       ['case.a.note', 'A1'],
       ['case.b.note', 'B1'],
     ]);
-    const saves = api.calls.filter((c) => c.name === 'saveDraft').map((c) => c.request as { key: string; data: { values: string } });
-    expect(saves.map((s) => [s.key, s.data.values])).toEqual([['case.a.note', 'A2']]);
+    expect(saves(api)).toEqual([['case.a.note', 'A2']]);
   });
 
   it('drops a change waiting to be staged when the draft is discarded', async () => {
-    const held = heldStage();
-    const api = installFakeApi({ listDrafts: () => [], stageDraft: held.stageDraft, deleteDraft: () => ({ deleted: true }) });
+    const staging = stages();
+    const api = installFakeApi({ listDrafts: () => [], stageDraft: staging.stageDraft, deleteDraft: () => ({ deleted: true }) });
     const hook = renderDraft('new-case');
     act(() => hook.result.current.changed('typed'));
     act(() => hook.result.current.changed('typed more'));
     await act(() => hook.result.current.discard());
-    await held.answer();
-    await settle();
-    expect(held.staged).toEqual([['new-case', 'typed']]);
+    await sleep(250);
+    expect(staging.staged).toEqual([['new-case', 'typed']]);
     const names = api.calls.map((c) => c.name);
     expect(names).toContain('deleteDraft');
     expect(names).not.toContain('saveDraft');
+  });
+
+  it('does not try again a failed save once a later one has gone', async () => {
+    const held = heldSaves();
+    const api = installFakeApi({ listDrafts: () => [], stageDraft: () => null, saveDraft: held.saveDraft });
+    const hook = renderDraft('new-case');
+    act(() => hook.result.current.changed('first'));
+    await waitFor(() => expect(held.count).toBe(1), { timeout: 2000 });
+    act(() => hook.result.current.changed('second'));
+    await waitFor(() => expect(held.count).toBe(2), { timeout: 2000 });
+    // The older save fails after the later one has gone: trying it again (here, as the form
+    // closes) would write 'first' over 'second'.
+    await held.answer(0, false);
+    await held.answer(1, true);
+    hook.unmount();
+    await sleep(50);
+    expect(saves(api)).toEqual([
+      ['new-case', 'first'],
+      ['new-case', 'second'],
+    ]);
+  });
+
+  it('does not bring back a discarded draft whose save, on its way, then fails', async () => {
+    const held = heldSaves();
+    const api = installFakeApi({ listDrafts: () => [], stageDraft: () => null, saveDraft: held.saveDraft, deleteDraft: () => ({ deleted: true }) });
+    const hook = renderDraft('new-case');
+    act(() => hook.result.current.changed('typed'));
+    await waitFor(() => expect(held.count).toBe(1), { timeout: 2000 });
+    await act(() => hook.result.current.discard());
+    await held.answer(0, false);
+    hook.unmount();
+    await sleep(50);
+    expect(api.calls.map((c) => c.name).filter((n) => n !== 'stageDraft' && n !== 'listDrafts')).toEqual(['saveDraft', 'deleteDraft']);
   });
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, DRAFT_MAX_BYTES, DRAFT_MAX_COUNT, KDF_LEVEL_NAMES, type IpcResult } from '../../shared/ipc';
+import { CHANNELS, DRAFT_MAX_BYTES, DRAFT_MAX_COUNT, DRAFTS_MAX_TOTAL_BYTES, KDF_LEVEL_NAMES, type IpcResult } from '../../shared/ipc';
 import { exampleBody } from '../../shared/domain';
 import { KDF_LEVELS } from '../../electron/core/crypto/kdf';
 import { CoreService, type VaultStateChange } from '../../electron/host/core-service';
@@ -189,6 +189,25 @@ describe('CoreService on a real vault', () => {
     expect(kept.map((d) => d.key)).not.toContain('no-room');
     expect(await draft('d1')).toEqual({ text: 'changed, and fits' });
     for (const d of kept) value(await service.invoke('deleteDraft', { key: d.key }));
+  });
+
+  it('holds the drafts together to DRAFTS_MAX_TOTAL_BYTES, saved or written by a lock', async () => {
+    const big = { text: 'x'.repeat(DRAFTS_MAX_TOTAL_BYTES / 4 - 1024) };
+    for (const key of ['b1', 'b2', 'b3', 'b4']) value(await service.invoke('saveDraft', { key, data: big }));
+    const over = await service.invoke('saveDraft', { key: 'b5', data: { text: 'x'.repeat(4096) } });
+    expect(errorCode(over)).toBe('E_USAGE');
+    // A change that does not make them larger is taken.
+    value(await service.invoke('saveDraft', { key: 'b4', data: { text: 'smaller now' } }));
+    value(await service.invoke('saveDraft', { key: 'b5', data: { text: 'x'.repeat(4096) } }));
+    // At a lock, a change past the limit is left out and the others written.
+    value(await service.invoke('stageDraft', { key: 'b6', data: big }));
+    value(await service.invoke('stageDraft', { key: 'b4', data: { text: 'changed again' } }));
+    await service.lock('idle');
+    value(await service.invoke('unlockVault', { passphrase: PASS }));
+    const kept = Object.fromEntries(value(await service.invoke('listDrafts', {})).map((d) => [d.key, d.data]));
+    expect(Object.keys(kept).sort()).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
+    expect(kept.b4).toEqual({ text: 'changed again' });
+    for (const key of Object.keys(kept)) value(await service.invoke('deleteDraft', { key }));
   });
 
   it('asks for the current passphrase before changing it', async () => {

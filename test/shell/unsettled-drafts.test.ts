@@ -32,6 +32,30 @@ describe('UnsettledDrafts', () => {
     ]);
   });
 
+  it('drops a draft’s older note when its newer values are refused, so that a lock does not take the draft back', () => {
+    const drafts = new UnsettledDrafts();
+    drafts.changed('a', 'old', true);
+    const part = 'x'.repeat(Math.floor(UNSETTLED_MAX_BYTES / 4) - 10);
+    for (const key of ['p1', 'p2', 'p3', 'p4']) drafts.changed(key, part, true);
+    // A save of 'a' too large to note (it writes itself): the older note must not outlive it.
+    expect(drafts.changed('a', part, false)).toBeUndefined();
+    // A stage refused likewise.
+    drafts.changed('p1', 'short', true);
+    drafts.changed('b', 'old too', true);
+    expect(() => drafts.changed('b', 'x'.repeat(DRAFT_MAX_BYTES), true)).toThrow(/too large/);
+    expect(drafts.take().map(([key]) => key)).toEqual(['p2', 'p3', 'p4', 'p1']);
+  });
+
+  it('counts discards with the drafts, and past the count marks only a draft that has a note', () => {
+    const drafts = new UnsettledDrafts();
+    for (let i = 0; i < DRAFT_MAX_COUNT - 1; i++) drafts.discarded(`gone${i}`);
+    drafts.changed('kept', 'typed', true);
+    expect(() => drafts.changed('one-more', 'typed', true)).toThrow(/too much unsaved typing/);
+    expect(drafts.discarded('another')).toBeUndefined();
+    expect(drafts.discarded('kept')).toBeDefined();
+    expect(drafts.take().filter(([, data]) => data !== undefined)).toEqual([]);
+  });
+
   it('holds no more than a draft’s size, nor more than UNSETTLED_MAX_BYTES or DRAFT_MAX_COUNT drafts in all', () => {
     const drafts = new UnsettledDrafts();
     const big = 'x'.repeat(DRAFT_MAX_BYTES);
@@ -40,7 +64,7 @@ describe('UnsettledDrafts', () => {
     expect(drafts.changed('a', big, false)).toBeUndefined();
     const part = 'x'.repeat(Math.floor(UNSETTLED_MAX_BYTES / 4) - 10);
     for (const key of ['p1', 'p2', 'p3', 'p4']) drafts.changed(key, part, true);
-    expect(() => drafts.changed('p5', part, true)).toThrow(/too many unsaved changes/);
+    expect(() => drafts.changed('p5', part, true)).toThrow(/too much unsaved typing/);
     expect(drafts.changed('p5', part, false)).toBeUndefined();
     // Replacing a draft's values counts them once; settling gives the room back.
     drafts.changed('p4', 'short', true);
@@ -48,7 +72,7 @@ describe('UnsettledDrafts', () => {
     drafts.changed('p5', part, true);
     expect(drafts.take().map(([key]) => key)).toEqual(['p1', 'p2', 'p4', 'p5']);
     for (let i = 0; i < DRAFT_MAX_COUNT; i++) drafts.changed(`k${i}`, i, true);
-    expect(() => drafts.changed('one-more', 0, true)).toThrow(/too many unsaved changes/);
+    expect(() => drafts.changed('one-more', 0, true)).toThrow(/too much unsaved typing/);
     drafts.changed('k0', 'again', true);
     drafts.discarded('k1');
     expect(drafts.take()).toHaveLength(DRAFT_MAX_COUNT);

@@ -4,9 +4,9 @@
  * put case text on disk in the clear.
  *
  * A draft is saved SAVE_DELAY_MS after the last change (a save writes the drafts file), and
- * each change is also staged with the core at once (stageDraft, memory only), so that a
- * lock that comes in between, which the renderer cannot delay (the system going to sleep),
- * saves it before the keys go.
+ * each change is also staged with the core (stageDraft, memory only; within STAGE_EVERY_MS),
+ * so that a lock that comes in between, which the renderer cannot delay (the system going
+ * to sleep), writes it before the keys go.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -28,6 +28,8 @@ export interface DraftState<V> {
 }
 
 const SAVE_DELAY_MS = 800;
+/** How often a form's latest values may be staged with the core: at most this much typing is lost to a sleep. */
+const STAGE_EVERY_MS = 100;
 
 export function useDraft<V>(key: string | undefined, restore: (values: V) => void): DraftState<V> {
   const client = useQueryClient();
@@ -39,9 +41,10 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
   const pending = useRef<V | null>(null);
   const restoreRef = useRef(restore);
   restoreRef.current = restore;
-  // One staging call at a time, the latest values waiting behind it (with their draft's key,
-  // which may change meanwhile): typing faster than the core answers sends only what is current.
-  const staging = useRef<{ busy: boolean; next: { key: string; values: V } | null }>({ busy: false, next: null });
+  // At most one staging call every STAGE_EVERY_MS, with the latest values (and their draft's
+  // key, which may change meanwhile). Not one at a time: while the core is busy with a long
+  // step it answers nothing, and what waited here would be lost to a sleep.
+  const staging = useRef<{ timer: ReturnType<typeof setTimeout> | null; next: { key: string; values: V } | null }>({ timer: null, next: null });
   // Saves sent so far: a failed save is tried again only if no later one was sent since.
   const sent = useRef(0);
 
@@ -130,19 +133,19 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
       if (!key) return;
       const state = staging.current;
       state.next = { key, values };
-      if (state.busy) return;
-      state.busy = true;
-      void (async () => {
-        try {
-          for (let next = state.next; next !== null; next = state.next) {
-            state.next = null;
-            // A refusal (the vault locked, the draft too large) is the save's to tell.
-            await call('stageDraft', { key: next.key, data: { values: next.values } as never }).catch(() => undefined);
-          }
-        } finally {
-          state.busy = false;
+      if (state.timer !== null) return;
+      const send = (): void => {
+        const next = state.next;
+        state.next = null;
+        if (next === null) {
+          state.timer = null;
+          return;
         }
-      })();
+        // A refusal (the vault locked, the draft too large) is the save's to tell.
+        void call('stageDraft', { key: next.key, data: { values: next.values } as never }).catch(() => undefined);
+        state.timer = setTimeout(send, STAGE_EVERY_MS);
+      };
+      send();
     },
     [key],
   );
@@ -163,6 +166,8 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
     if (timer.current) clearTimeout(timer.current);
     pending.current = null;
     staging.current.next = null;
+    // A save on its way that then fails must not put the discarded values back.
+    sent.current++;
     setRestoredFrom(null);
     setSavedAt(null);
     if (!key) return;
