@@ -67,7 +67,7 @@ function change(drafts: Drafts, key: string, data: unknown, savedAt: string): vo
   const size = utf8(canonicalJson(draft)).length;
   const total = drafts.total - before + size;
   if (total > DRAFTS_MAX_TOTAL_BYTES && total > drafts.total) {
-    throw new TearlineError('E_USAGE', `the drafts together would take ${Math.ceil(total / 1024)} KiB (at most ${DRAFTS_MAX_TOTAL_BYTES / 1024}); finish or discard one first`, { at: 'data' });
+    throw new TearlineError('E_USAGE', 'the unfinished forms kept as drafts are too large together to keep this one; finish or discard some of them first', { at: 'data' });
   }
   drafts.list = [...others, draft];
   drafts.sizes.set(key, size);
@@ -94,14 +94,25 @@ export class DraftStore {
   /**
    * Several changes in one read and one write (a lock writing what the forms had not saved
    * yet: it must be quick, as the keys wait for it): each draft's values, or undefined to
-   * delete it. A change refused as `save` would refuse it is left out, and the others are
-   * written. Returns the keys refused.
+   * delete it, one change a draft. A change refused as `save` would refuse it is left out,
+   * and the others are written. Deletions go first, then the drafts that shrink, so that
+   * the room they make is there for those that grow, whatever order they came in.
+   * Returns the keys refused.
    */
   applyAll(vault: Vault, changes: Iterable<[key: string, data: unknown]>, now = new Date()): string[] {
     const savedAt = now.toISOString();
     const drafts = measured(this.read(vault));
+    const growth = (key: string, data: unknown): number => {
+      if (data === undefined) return -Infinity;
+      try {
+        return draftSize(data) - (drafts.sizes.get(key) ?? 0);
+      } catch {
+        return Infinity;
+      }
+    };
+    const ordered = [...changes].map(([key, data]) => ({ key, data, growth: growth(key, data) })).sort((a, b) => (a.growth < b.growth ? -1 : a.growth > b.growth ? 1 : 0));
     const refused: string[] = [];
-    for (const [key, data] of changes) {
+    for (const { key, data } of ordered) {
       try {
         change(drafts, key, data, savedAt);
       } catch {

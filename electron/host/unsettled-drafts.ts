@@ -33,27 +33,27 @@ export class UnsettledDrafts {
 
   /**
    * A draft's new values have arrived (a stage, or a save's). Over a draft's limits, or
-   * over what may be held at once, they are refused (E_USAGE) when `strict`, and otherwise
-   * (a save, which refuses or writes them itself) not noted. Either way the draft's older
-   * note goes: written at a lock, it would take the draft back past this change (or past
-   * the save that writes it). Returns the note, for `settled`.
+   * over what may be held at once, they are not noted: a stage (`strict`) is refused
+   * (E_USAGE), and a save refuses or writes them itself. The draft's older note is kept,
+   * being still newer than the file, except where a save too many to note may write its
+   * values itself: written at a lock after it, the older note would take the draft back.
+   * Returns the note, for `settled`.
    */
   changed(key: string, data: unknown, strict: boolean): Unsettled | undefined {
-    const refused = (error: TearlineError): undefined => {
-      this.remove(key);
-      if (strict) throw error;
-      return undefined;
-    };
     let bytes: number;
     try {
       bytes = draftSize(data);
     } catch (error) {
-      return refused(error as TearlineError);
+      // Too large for a draft: a save of it fails as well, and the file keeps what it had.
+      if (strict) throw error;
+      return undefined;
     }
     const before = this.drafts.get(key);
     const total = this.bytes - (before?.bytes ?? 0) + bytes;
     if (total > UNSETTLED_MAX_BYTES || (!before && this.drafts.size >= DRAFT_MAX_COUNT)) {
-      return refused(new TearlineError('E_USAGE', 'too much unsaved typing is waiting to be written; wait a moment and try again'));
+      if (strict) throw new TearlineError('E_USAGE', 'too much unsaved typing is waiting to be written; wait a moment and try again');
+      this.remove(key);
+      return undefined;
     }
     return this.set(key, { data, bytes });
   }

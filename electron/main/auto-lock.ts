@@ -88,8 +88,9 @@ export interface PowerEvents {
 
 /**
  * Locks at once on system suspend and on screen lock: the keys must be gone before the
- * machine sleeps, or while the officer is away. Nothing being typed is lost: the renderer
- * stages each change with the core (stageDraft), whose lock saves it before the keys go.
+ * machine sleeps, or while the officer is away. The lock does not wait for the renderer:
+ * forms stage their changes with the core (stageDraft), whose lock writes them before the
+ * keys go.
  */
 export function lockOnPowerEvents(power: PowerEvents, lock: (reason: LockReason) => void): void {
   power.on('suspend', () => lock('suspend'));

@@ -317,7 +317,7 @@ export const CHANNELS = {
   }),
   stageDraft: channel({
     summary:
-      "Hands over a form's latest values between its saves, kept in the core's memory only: a lock (by hand, idle, screen lock or the system's sleep) writes what is staged before the keys go, so that typing is not lost.",
+      "Hands over a form's latest values between its saves, kept in the core's memory only: a lock (by hand, idle, screen lock or the system's sleep) writes what is staged before the keys go, so that a lock that cannot wait for the renderer keeps the typing.",
     host: 'core',
     request: z.strictObject({ key: DraftKeySchema, data: z.json() }),
     response: NullSchema,

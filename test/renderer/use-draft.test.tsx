@@ -71,6 +71,40 @@ describe('useDraft', () => {
     expect(saves(api)).toEqual([['case.a.note', 'A2']]);
   });
 
+  it('does not stage after a save the values that the save carries', async () => {
+    const staging = stages();
+    const api = installFakeApi({ listDrafts: () => [], stageDraft: staging.stageDraft, saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }) });
+    const hook = renderDraft('new-case');
+    act(() => hook.result.current.changed('Firs'));
+    // Typed within the interval, then saved at once (the form closes): the save carries it,
+    // and staging it after the save would have the core take an older state for the latest.
+    act(() => hook.result.current.changed('First'));
+    hook.unmount();
+    await sleep(250);
+    expect(staging.staged).toEqual([['new-case', 'Firs']]);
+    expect(saves(api)).toEqual([['new-case', 'First']]);
+  });
+
+  it('stages what waits at once when the window is hidden, as timers then slow down', async () => {
+    const staging = stages();
+    installFakeApi({ listDrafts: () => [], stageDraft: staging.stageDraft, saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }) });
+    const hook = renderDraft('new-case');
+    act(() => hook.result.current.changed('typed'));
+    act(() => hook.result.current.changed('typed as the lid closed'));
+    expect(staging.staged).toEqual([['new-case', 'typed']]);
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    try {
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+    expect(staging.staged).toEqual([
+      ['new-case', 'typed'],
+      ['new-case', 'typed as the lid closed'],
+    ]);
+    hook.unmount();
+  });
+
   it('drops a change waiting to be staged when the draft is discarded', async () => {
     const staging = stages();
     const api = installFakeApi({ listDrafts: () => [], stageDraft: staging.stageDraft, deleteDraft: () => ({ deleted: true }) });

@@ -32,18 +32,23 @@ describe('UnsettledDrafts', () => {
     ]);
   });
 
-  it('drops a draft’s older note when its newer values are refused, so that a lock does not take the draft back', () => {
+  it('keeps a draft’s older note when a stage is refused, and drops it only for a save that may write itself', () => {
     const drafts = new UnsettledDrafts();
-    drafts.changed('a', 'old', true);
-    const part = 'x'.repeat(Math.floor(UNSETTLED_MAX_BYTES / 4) - 10);
-    for (const key of ['p1', 'p2', 'p3', 'p4']) drafts.changed(key, part, true);
-    // A save of 'a' too large to note (it writes itself): the older note must not outlive it.
-    expect(drafts.changed('a', part, false)).toBeUndefined();
-    // A stage refused likewise.
-    drafts.changed('p1', 'short', true);
-    drafts.changed('b', 'old too', true);
-    expect(() => drafts.changed('b', 'x'.repeat(DRAFT_MAX_BYTES), true)).toThrow(/too large/);
-    expect(drafts.take().map(([key]) => key)).toEqual(['p2', 'p3', 'p4', 'p1']);
+    drafts.changed('a', 'typed since the last save', true);
+    // A stage too large for a draft: refused, and what was typed before it is still written at a lock.
+    expect(() => drafts.changed('a', 'x'.repeat(DRAFT_MAX_BYTES), true)).toThrow(/too large/);
+    // A save too large for a draft fails itself: the older note is still newer than the file.
+    expect(drafts.changed('a', 'x'.repeat(DRAFT_MAX_BYTES), false)).toBeUndefined();
+    // Each a quarter of what may wait (as JSON, with its quotes): four and the note of 'a' are too much.
+    const part = 'x'.repeat(UNSETTLED_MAX_BYTES / 4 - 2);
+    for (const key of ['p1', 'p2', 'p3']) drafts.changed(key, part, true);
+    drafts.changed('b', 'typed', true);
+    // Too much waiting: a stage is refused and the older note kept...
+    expect(() => drafts.changed('b', part, true)).toThrow(/too much unsaved typing/);
+    // ...but a save that cannot be noted may still write itself: the older note must not
+    // be written after it.
+    expect(drafts.changed('b', part, false)).toBeUndefined();
+    expect(drafts.take().map(([key]) => key)).toEqual(['a', 'p1', 'p2', 'p3']);
   });
 
   it('counts discards with the drafts, and past the count marks only a draft that has a note', () => {

@@ -31,6 +31,25 @@ const SAVE_DELAY_MS = 800;
 /** How often a form's latest values may be staged with the core: at most this much typing is lost to a sleep. */
 const STAGE_EVERY_MS = 100;
 
+interface Staging<V> {
+  timer: ReturnType<typeof setTimeout> | null;
+  next: { key: string; values: V } | null;
+}
+
+/** Stages what waits, and lets the next stage go no sooner than STAGE_EVERY_MS. */
+function sendStaged<V>(state: Staging<V>): void {
+  if (state.timer !== null) clearTimeout(state.timer);
+  const next = state.next;
+  state.next = null;
+  if (next === null) {
+    state.timer = null;
+    return;
+  }
+  // A refusal (the vault locked, the draft too large) is the save's to tell.
+  void call('stageDraft', { key: next.key, data: { values: next.values } as never }).catch(() => undefined);
+  state.timer = setTimeout(() => sendStaged(state), STAGE_EVERY_MS);
+}
+
 export function useDraft<V>(key: string | undefined, restore: (values: V) => void): DraftState<V> {
   const client = useQueryClient();
   const [restoredFrom, setRestoredFrom] = useState<string | null>(null);
@@ -44,7 +63,7 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
   // At most one staging call every STAGE_EVERY_MS, with the latest values (and their draft's
   // key, which may change meanwhile). Not one at a time: while the core is busy with a long
   // step it answers nothing, and what waited here would be lost to a sleep.
-  const staging = useRef<{ timer: ReturnType<typeof setTimeout> | null; next: { key: string; values: V } | null }>({ timer: null, next: null });
+  const staging = useRef<Staging<V>>({ timer: null, next: null });
   // Saves sent so far: a failed save is tried again only if no later one was sent since.
   const sent = useRef(0);
 
@@ -89,12 +108,16 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
     const saving = (async (): Promise<string | null> => {
       try {
         const result = await call('saveDraft', { key, data: { values } as never });
-        setSavedAt(result.savedAt);
-        setSaveError(null);
+        // The form shows the last save's outcome, not an earlier one's that ends later (or
+        // one's that ends after a discard).
+        if (sent.current === seq) {
+          setSavedAt(result.savedAt);
+          setSaveError(null);
+        }
         return null;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        setSaveError(message);
+        if (sent.current === seq) setSaveError(message);
         // Not saved: still waiting, for the next change's save or for Lock to try again,
         // unless a later save has gone since with later values.
         if (sent.current === seq) pending.current ??= values;
@@ -133,22 +156,20 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
       if (!key) return;
       const state = staging.current;
       state.next = { key, values };
-      if (state.timer !== null) return;
-      const send = (): void => {
-        const next = state.next;
-        state.next = null;
-        if (next === null) {
-          state.timer = null;
-          return;
-        }
-        // A refusal (the vault locked, the draft too large) is the save's to tell.
-        void call('stageDraft', { key: next.key, data: { values: next.values } as never }).catch(() => undefined);
-        state.timer = setTimeout(send, STAGE_EVERY_MS);
-      };
-      send();
+      if (state.timer === null) sendStaged(state);
     },
     [key],
   );
+
+  // A hidden window's timers slow to about one a second, and a closing lid hides it before
+  // the system sleeps: what waits goes at once.
+  useEffect(() => {
+    const hidden = (): void => {
+      if (document.visibilityState === 'hidden' && staging.current.next !== null) sendStaged(staging.current);
+    };
+    document.addEventListener('visibilitychange', hidden);
+    return () => document.removeEventListener('visibilitychange', hidden);
+  }, []);
 
   const changed = useCallback(
     (values: V) => {
