@@ -44,6 +44,11 @@ export function hashCount(desc: Int32Array): number {
   return count;
 }
 
+/** Offsets are the framing's, checked before; out of range they would read other memory. */
+function inRange(at: number, length: number, size: number): boolean {
+  return at >= 0 && length >= 0 && at + length <= size;
+}
+
 /** A hasher with its own memory in libsodium's WebAssembly instance (one per thread). */
 export function createEntryHasher(): EntryHasher {
   const lib = (sodium() as unknown as { libsodium?: RawSha256 }).libsodium;
@@ -78,37 +83,38 @@ export function createEntryHasher(): EntryHasher {
     heap.set(bytes, base);
     const out = base + bytes.length;
     let failed = 0;
-    // Offsets are the framing's, checked before; out of range they would read other memory.
-    const update = (at: number, length: number): void => {
-      if (!(at >= 0 && length >= 0 && at + length <= bytes.length)) throw new Error('entry layout out of range');
-      failed |= lib._crypto_hash_sha256_update(state, base + at, length, 0);
-    };
-    const fixed = (at: number, length: number): void => {
-      failed |= lib._crypto_hash_sha256_update(state, at, length, 0);
-    };
+    const size = bytes.length;
+    // (The calls are written out rather than made through closures built per batch: each
+    // new closure was a new call target, and the engine threw away the loop's optimised code.)
     let r = out;
     for (let d = 0; d < desc.length; ) {
       const headerStart = desc[d]!;
       const headerLength = desc[d + 1]!;
       const fields = desc[d + 2]!;
       d += 3;
+      if (!inRange(headerStart, headerLength, size)) throw new Error('entry layout out of range');
       failed |= lib._crypto_hash_sha256_init(state);
-      fixed(zeroAt, 1);
-      update(headerStart, headerLength);
+      failed |= lib._crypto_hash_sha256_update(state, zeroAt, 1, 0);
+      failed |= lib._crypto_hash_sha256_update(state, base + headerStart, headerLength, 0);
       failed |= lib._crypto_hash_sha256_final(state, r);
       r += 32;
       for (let f = 0; f < fields; f++, d += 5) {
+        const saltAt = desc[d]!;
+        const nameAt = desc[d + 1]!;
         const nameLength = desc[d + 2]!;
+        const valueAt = desc[d + 3]!;
+        const valueLength = desc[d + 4]!;
+        if (!inRange(saltAt, 32, size) || !inRange(nameAt, nameLength, size) || !inRange(valueAt, valueLength, size)) throw new Error('entry layout out of range');
         heap[lengthAt] = nameLength >>> 24;
         heap[lengthAt + 1] = (nameLength >>> 16) & 255;
         heap[lengthAt + 2] = (nameLength >>> 8) & 255;
         heap[lengthAt + 3] = nameLength & 255;
         failed |= lib._crypto_hash_sha256_init(state);
-        fixed(domainAt, FIELD_DOMAIN.length);
-        update(desc[d]!, 32);
-        fixed(lengthAt, 4);
-        update(desc[d + 1]!, nameLength);
-        update(desc[d + 3]!, desc[d + 4]!);
+        failed |= lib._crypto_hash_sha256_update(state, domainAt, FIELD_DOMAIN.length, 0);
+        failed |= lib._crypto_hash_sha256_update(state, base + saltAt, 32, 0);
+        failed |= lib._crypto_hash_sha256_update(state, lengthAt, 4, 0);
+        failed |= lib._crypto_hash_sha256_update(state, base + nameAt, nameLength, 0);
+        failed |= lib._crypto_hash_sha256_update(state, base + valueAt, valueLength, 0);
         failed |= lib._crypto_hash_sha256_final(state, r);
         r += 32;
       }
