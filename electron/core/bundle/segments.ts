@@ -182,9 +182,30 @@ export class SegmentChecker {
 
 const HASH = 32;
 
+/**
+ * An empty list whose elements may be anything from the start. An empty literal starts as
+ * a list of small integers, and the first id or preview pushed changed its hidden class
+ * under the compiled loop, which the engine then threw away (twice a thread, every run).
+ */
+function emptyList<T>(): T[] {
+  return [undefined as T].slice(0, 0);
+}
+
 /** A summary to fill for `count` entries. */
 function emptySummary(count = 0): SegmentSummary {
-  return { count, firstIndex: -1, lastIndex: -1, indexes: new Float64Array(count), valid: new Uint8Array(count), ids: '', problems: [], kinds: {}, withheld: {}, cases: [], previews: [] };
+  return {
+    count,
+    firstIndex: -1,
+    lastIndex: -1,
+    indexes: new Float64Array(count),
+    valid: new Uint8Array(count),
+    ids: '',
+    problems: emptyList(),
+    kinds: {},
+    withheld: {},
+    cases: emptyList(),
+    previews: emptyList(),
+  };
 }
 
 /** checkEntry over entries whose leaves and commitments are already hashed (`hashes`, as an EntryHasher gives them), in order. */

@@ -118,8 +118,11 @@ export function createEntryHasher(): EntryHasher {
         failed |= lib._crypto_hash_sha256_final(state, r);
         r += 32;
       }
+      // Checked in the loop, not after it: the loop is compiled while it runs, before the
+      // code after it has ever run, and a check there with no history threw the compiled
+      // loop away at the end of each batch.
+      if (failed !== 0) throw new Error('SHA-256 failed');
     }
-    if (failed !== 0) throw new Error('SHA-256 failed');
     return heap.slice(out, out + count * 32);
   };
 }
