@@ -52,11 +52,16 @@ const saves = (api: ReturnType<typeof installFakeApi>) =>
     return [request.key, request.data.values];
   });
 
+/** A form's draft whose stages are recorded and never answered, and whose saves succeed. */
+function stagingForm(key: string) {
+  const staging = stages();
+  const api = installFakeApi({ listDrafts: () => [], stageDraft: staging.stageDraft, saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }) });
+  return { staging, api, hook: renderDraft(key) };
+}
+
 describe('useDraft', () => {
   it('stages a change under its own draft’s key when the key changes between two stages', async () => {
-    const staging = stages();
-    const api = installFakeApi({ listDrafts: () => [], stageDraft: staging.stageDraft, saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }) });
-    const hook = renderDraft('case.a.note');
+    const { staging, api, hook } = stagingForm('case.a.note');
     act(() => hook.result.current.changed('A1'));
     act(() => hook.result.current.changed('A2'));
     // The form moves to another case's draft: what waited for the first is saved under its key...
@@ -72,9 +77,7 @@ describe('useDraft', () => {
   });
 
   it('does not stage after a save the values that the save carries', async () => {
-    const staging = stages();
-    const api = installFakeApi({ listDrafts: () => [], stageDraft: staging.stageDraft, saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }) });
-    const hook = renderDraft('new-case');
+    const { staging, api, hook } = stagingForm('new-case');
     act(() => hook.result.current.changed('Firs'));
     // Typed within the interval, then saved at once (the form closes): the save carries it,
     // and staging it after the save would have the core take an older state for the latest.
@@ -86,9 +89,7 @@ describe('useDraft', () => {
   });
 
   it('stages what waits at once when the window is hidden, as timers then slow down', async () => {
-    const staging = stages();
-    installFakeApi({ listDrafts: () => [], stageDraft: staging.stageDraft, saveDraft: () => ({ savedAt: '2025-03-10T10:05:00.000Z' }) });
-    const hook = renderDraft('new-case');
+    const { staging, hook } = stagingForm('new-case');
     act(() => hook.result.current.changed('typed'));
     act(() => hook.result.current.changed('typed as the lid closed'));
     expect(staging.staged).toEqual([['new-case', 'typed']]);
