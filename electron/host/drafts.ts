@@ -102,10 +102,12 @@ export class DraftStore {
   applyAll(vault: Vault, changes: Iterable<[key: string, data: unknown]>, now = new Date()): string[] {
     const savedAt = now.toISOString();
     const drafts = measured(this.read(vault));
+    // Measured as `change` measures a draft (its key and time too), or long keys would go first.
     const growth = (key: string, data: unknown): number => {
       if (data === undefined) return -Infinity;
       try {
-        return draftSize(data) - (drafts.sizes.get(key) ?? 0);
+        draftSize(data);
+        return utf8(canonicalJson({ key, savedAt, data })).length - (drafts.sizes.get(key) ?? 0);
       } catch {
         return Infinity;
       }

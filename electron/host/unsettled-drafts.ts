@@ -35,9 +35,10 @@ export class UnsettledDrafts {
    * A draft's new values have arrived (a stage, or a save's). Over a draft's limits, or
    * over what may be held at once, they are not noted: a stage (`strict`) is refused
    * (E_USAGE), and a save refuses or writes them itself. The draft's older note is kept,
-   * being still newer than the file, except where a save too many to note may write its
-   * values itself: written at a lock after it, the older note would take the draft back.
-   * Returns the note, for `settled`.
+   * being still newer than the file; but where a save too many to note may write its
+   * values itself, it is returned as the save's own note, for `settled`: forgotten once the
+   * save is written (written at a lock after it, it would take the draft back), and kept
+   * for the lock if the save is refused or cancelled. Otherwise returns the new note.
    */
   changed(key: string, data: unknown, strict: boolean): Unsettled | undefined {
     let bytes: number;
@@ -52,8 +53,7 @@ export class UnsettledDrafts {
     const total = this.bytes - (before?.bytes ?? 0) + bytes;
     if (total > UNSETTLED_MAX_BYTES || (!before && this.drafts.size >= DRAFT_MAX_COUNT)) {
       if (strict) throw new TearlineError('E_USAGE', 'too much unsaved typing is waiting to be written; wait a moment and try again');
-      this.remove(key);
-      return undefined;
+      return before;
     }
     return this.set(key, { data, bytes });
   }

@@ -58,6 +58,9 @@ describe('createEntryHasher', () => {
       [0, 10, 1, 990, 0, 1, 0, 1],
       [0, 10, 1, 0, 999, 2, 0, 1],
       [0, 10, 1, 0, 0, 1, 995, 6],
+      [0, -1, 0],
+      [0, 10, 1, 0, 0, -1, 0, 1],
+      [0, 10, 1, 0, 0, 1, 0, -1],
     ]) {
       expect(() => hasher(bytes, Int32Array.from(desc)), JSON.stringify(desc)).toThrow(/entry layout out of range/);
     }

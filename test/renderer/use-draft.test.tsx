@@ -152,4 +152,28 @@ describe('useDraft', () => {
     await sleep(50);
     expect(api.calls.map((c) => c.name).filter((n) => n !== 'stageDraft' && n !== 'listDrafts')).toEqual(['saveDraft', 'deleteDraft']);
   });
+
+  it('shows the outcome of the last save, not that of an earlier one that ends after it, nor of one that ends after a discard', async () => {
+    const held = heldSaves();
+    installFakeApi({ listDrafts: () => [], stageDraft: () => null, saveDraft: held.saveDraft, deleteDraft: () => ({ deleted: true }) });
+    const hook = renderDraft('new-case');
+    act(() => hook.result.current.changed('first'));
+    await waitFor(() => expect(held.count).toBe(1), { timeout: 2000 });
+    act(() => hook.result.current.changed('second'));
+    await waitFor(() => expect(held.count).toBe(2), { timeout: 2000 });
+    await held.answer(1, true);
+    await held.answer(0, false);
+    expect(hook.result.current.saveError).toBeNull();
+    expect(hook.result.current.savedAt).not.toBeNull();
+    hook.unmount();
+
+    const again = heldSaves();
+    installFakeApi({ listDrafts: () => [], stageDraft: () => null, saveDraft: again.saveDraft, deleteDraft: () => ({ deleted: true }) });
+    const other = renderDraft('new-case');
+    act(() => other.result.current.changed('typed'));
+    await waitFor(() => expect(again.count).toBe(1), { timeout: 2000 });
+    await act(() => other.result.current.discard());
+    await again.answer(0, true);
+    expect(other.result.current.savedAt).toBeNull();
+  });
 });

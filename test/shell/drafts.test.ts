@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRAFTS_MAX_TOTAL_BYTES, type Draft } from '../../shared/ipc';
 import { DraftStore } from '../../electron/host/drafts';
+import { canonicalJson } from '../../shared/canonical-json';
 import { Vault } from '../../electron/core/vault/vault';
 
 /** A draft's values of about `bytes` bytes as JSON. */
@@ -70,5 +71,26 @@ describe('DraftStore', () => {
     expect(keys(s)).toEqual(['filler', 'grows', 'kept', 'new', 'shrinks']);
     const grows = s.list(vault).find((d) => d.key === 'grows')!;
     expect(grows.data).toEqual(sized(q));
+  });
+
+  it('measures a change by the whole stored draft, so that a long key does not go before a short one', () => {
+    const savedAt = '2026-01-01T00:00:00.000Z';
+    const stored = (key: string, data: unknown) => Buffer.byteLength(canonicalJson({ key, savedAt, data }));
+    const long = 'L'.repeat(100);
+    const text = (n: number) => ({ t: 'x'.repeat(n) });
+    const list: [string, unknown][] = [
+      [long, text(200_000)],
+      ['s', text(200_000)],
+    ];
+    // Filled up to exactly the limit.
+    let rest = DRAFTS_MAX_TOTAL_BYTES - stored(long, text(200_000)) - stored('s', text(200_000));
+    for (let i = 0; rest > 0; i++) {
+      const n = Math.min(200_000, rest - stored(`f${i}`, text(0)));
+      list.push([`f${i}`, text(n)]);
+      rest -= stored(`f${i}`, text(n));
+    }
+    const s = store('limit.drafts', list);
+    // One shrinks by 10 bytes, the other grows by 10: together they fit, in either order.
+    expect(s.applyAll(vault, [['s', text(200_000 - 10)], [long, text(200_000 + 10)]], new Date(savedAt))).toEqual([]);
   });
 });

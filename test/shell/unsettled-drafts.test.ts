@@ -32,7 +32,7 @@ describe('UnsettledDrafts', () => {
     ]);
   });
 
-  it('keeps a draft’s older note when a stage is refused, and drops it only for a save that may write itself', () => {
+  it('keeps a draft’s older note when a stage is refused, and forgets it for a save that may write itself once it has', () => {
     const drafts = new UnsettledDrafts();
     drafts.changed('a', 'typed since the last save', true);
     // A stage too large for a draft: refused, and what was typed before it is still written at a lock.
@@ -45,10 +45,18 @@ describe('UnsettledDrafts', () => {
     drafts.changed('b', 'typed', true);
     // Too much waiting: a stage is refused and the older note kept...
     expect(() => drafts.changed('b', part, true)).toThrow(/too much unsaved typing/);
-    // ...but a save that cannot be noted may still write itself: the older note must not
-    // be written after it.
-    expect(drafts.changed('b', part, false)).toBeUndefined();
-    expect(drafts.take().map(([key]) => key)).toEqual(['a', 'p1', 'p2', 'p3']);
+    // ...but a save that cannot be noted may still write itself: the older note is the
+    // save's own, kept for the lock until the save is written (it is refused or cancelled
+    // meanwhile), and forgotten once it is (written after it, it would take the draft back).
+    const save = drafts.changed('b', part, false);
+    expect(save?.data).toBe('typed');
+    expect(drafts.take().map(([key]) => key)).toEqual(['a', 'p1', 'p2', 'p3', 'b']);
+    drafts.changed('c', 'typed', true);
+    for (const key of ['p1', 'p2', 'p3', 'd']) drafts.changed(key, key === 'd' ? 'more' : part, true);
+    const written = drafts.changed('c', part, false);
+    expect(written?.data).toBe('typed');
+    drafts.settled('c', written);
+    expect(drafts.take().map(([key]) => key)).toEqual(['p1', 'p2', 'p3', 'd']);
   });
 
   it('counts discards with the drafts, and past the count marks only a draft that has a note', () => {

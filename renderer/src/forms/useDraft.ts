@@ -189,6 +189,7 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
     staging.current.next = null;
     // A save on its way that then fails must not put the discarded values back.
     sent.current++;
+    setSaveError(null);
     setRestoredFrom(null);
     setSavedAt(null);
     if (!key) return;
