@@ -59,6 +59,21 @@ function stagingForm(key: string) {
   return { staging, api, hook: renderDraft(key) };
 }
 
+/** A form's draft whose saves wait for `held.answer`, with staging and discarding answered at once. */
+function heldForm() {
+  const held = heldSaves();
+  const api = installFakeApi({ listDrafts: () => [], stageDraft: () => null, saveDraft: held.saveDraft, deleteDraft: () => ({ deleted: true }) });
+  return { held, api, hook: renderDraft('new-case') };
+}
+
+/** Two changes, each saved after its delay, both saves left on their way. */
+async function twoSavesOnTheirWay(form: ReturnType<typeof heldForm>): Promise<void> {
+  act(() => form.hook.result.current.changed('first'));
+  await waitFor(() => expect(form.held.count).toBe(1), { timeout: 2000 });
+  act(() => form.hook.result.current.changed('second'));
+  await waitFor(() => expect(form.held.count).toBe(2), { timeout: 2000 });
+}
+
 describe('useDraft', () => {
   it('stages a change under its own draft’s key when the key changes between two stages', async () => {
     const { staging, api, hook } = stagingForm('case.a.note');
@@ -121,13 +136,9 @@ describe('useDraft', () => {
   });
 
   it('does not try again a failed save once a later one has gone', async () => {
-    const held = heldSaves();
-    const api = installFakeApi({ listDrafts: () => [], stageDraft: () => null, saveDraft: held.saveDraft });
-    const hook = renderDraft('new-case');
-    act(() => hook.result.current.changed('first'));
-    await waitFor(() => expect(held.count).toBe(1), { timeout: 2000 });
-    act(() => hook.result.current.changed('second'));
-    await waitFor(() => expect(held.count).toBe(2), { timeout: 2000 });
+    const form = heldForm();
+    const { held, api, hook } = form;
+    await twoSavesOnTheirWay(form);
     // The older save fails after the later one has gone: trying it again (here, as the form
     // closes) would write 'first' over 'second'.
     await held.answer(0, false);
@@ -141,9 +152,7 @@ describe('useDraft', () => {
   });
 
   it('does not bring back a discarded draft whose save, on its way, then fails', async () => {
-    const held = heldSaves();
-    const api = installFakeApi({ listDrafts: () => [], stageDraft: () => null, saveDraft: held.saveDraft, deleteDraft: () => ({ deleted: true }) });
-    const hook = renderDraft('new-case');
+    const { held, api, hook } = heldForm();
     act(() => hook.result.current.changed('typed'));
     await waitFor(() => expect(held.count).toBe(1), { timeout: 2000 });
     await act(() => hook.result.current.discard());
@@ -154,22 +163,16 @@ describe('useDraft', () => {
   });
 
   it('shows the outcome of the last save, not that of an earlier one that ends after it, nor of one that ends after a discard', async () => {
-    const held = heldSaves();
-    installFakeApi({ listDrafts: () => [], stageDraft: () => null, saveDraft: held.saveDraft, deleteDraft: () => ({ deleted: true }) });
-    const hook = renderDraft('new-case');
-    act(() => hook.result.current.changed('first'));
-    await waitFor(() => expect(held.count).toBe(1), { timeout: 2000 });
-    act(() => hook.result.current.changed('second'));
-    await waitFor(() => expect(held.count).toBe(2), { timeout: 2000 });
+    const form = heldForm();
+    const { held, hook } = form;
+    await twoSavesOnTheirWay(form);
     await held.answer(1, true);
     await held.answer(0, false);
     expect(hook.result.current.saveError).toBeNull();
     expect(hook.result.current.savedAt).not.toBeNull();
     hook.unmount();
 
-    const again = heldSaves();
-    installFakeApi({ listDrafts: () => [], stageDraft: () => null, saveDraft: again.saveDraft, deleteDraft: () => ({ deleted: true }) });
-    const other = renderDraft('new-case');
+    const { held: again, hook: other } = heldForm();
     act(() => other.result.current.changed('typed'));
     await waitFor(() => expect(again.count).toBe(1), { timeout: 2000 });
     await act(() => other.result.current.discard());
