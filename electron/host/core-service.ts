@@ -444,12 +444,8 @@ export class CoreService implements CoreMethods {
     this.pending = undefined;
     const vault = this.vault;
     this.vault = undefined;
-    if (!vault?.isOpen) {
-      this.unsettled.clear();
-      if (vault) forgetCases(vault);
-      return;
-    }
-    forgetCases(vault);
+    if (vault) forgetCases(vault);
+    if (!vault?.isOpen) return this.unsettled.clear();
     this.writeUnsettled(vault);
     vault.close();
     this.onStateChange?.({ locked: true, reason });

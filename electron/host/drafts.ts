@@ -46,31 +46,41 @@ function measured(list: Draft[]): Drafts {
   return { list, sizes, total };
 }
 
+/** A draft as it is stored, and its size so (as canonical JSON). */
+interface Stored {
+  draft: Draft;
+  size: number;
+}
+
+/** `data` as draft `key` would be stored; throws E_USAGE for a draft over its size. */
+function stored(key: string, data: unknown, savedAt: string): Stored {
+  draftSize(data);
+  const draft = DraftSchema.parse({ key, savedAt, data });
+  return { draft, size: utf8(canonicalJson(draft)).length };
+}
+
 /**
- * Puts a draft's values (or, for undefined, its deletion) into `drafts`; throws E_USAGE,
- * changing nothing, for a draft over its size, a 51st draft, or drafts together over
+ * Puts a draft (or, for undefined, the deletion of draft `key`) into `drafts`; throws
+ * E_USAGE, changing nothing, for a 51st draft, or drafts together over
  * DRAFTS_MAX_TOTAL_BYTES (unless the change makes them no larger: a file written before
  * the limit must still let its drafts be replaced or deleted).
  */
-function change(drafts: Drafts, key: string, data: unknown, savedAt: string): void {
+function change(drafts: Drafts, key: string, next: Stored | undefined): void {
   const others = drafts.list.filter((d) => d.key !== key);
   const before = drafts.sizes.get(key) ?? 0;
-  if (data === undefined) {
+  if (next === undefined) {
     drafts.list = others;
     drafts.sizes.delete(key);
     drafts.total -= before;
     return;
   }
-  draftSize(data);
   if (others.length >= DRAFT_MAX_COUNT) throw new TearlineError('E_USAGE', `there are already ${DRAFT_MAX_COUNT} drafts; finish or discard one first`);
-  const draft = DraftSchema.parse({ key, savedAt, data });
-  const size = utf8(canonicalJson(draft)).length;
-  const total = drafts.total - before + size;
+  const total = drafts.total - before + next.size;
   if (total > DRAFTS_MAX_TOTAL_BYTES && total > drafts.total) {
     throw new TearlineError('E_USAGE', 'the unfinished forms kept as drafts are too large together to keep this one; finish or discard some of them first', { at: 'data' });
   }
-  drafts.list = [...others, draft];
-  drafts.sizes.set(key, size);
+  drafts.list = [...others, next.draft];
+  drafts.sizes.set(key, next.size);
   drafts.total = total;
 }
 
@@ -83,10 +93,10 @@ export class DraftStore {
   }
 
   save(vault: Vault, key: string, data: unknown, now = new Date()): { savedAt: string } {
-    draftSize(data);
-    const drafts = measured(this.read(vault));
     const savedAt = now.toISOString();
-    change(drafts, key, data, savedAt);
+    const next = stored(key, data, savedAt);
+    const drafts = measured(this.read(vault));
+    change(drafts, key, next);
     this.write(vault, drafts.list);
     return { savedAt };
   }
@@ -102,24 +112,29 @@ export class DraftStore {
   applyAll(vault: Vault, changes: Iterable<[key: string, data: unknown]>, now = new Date()): string[] {
     const savedAt = now.toISOString();
     const drafts = measured(this.read(vault));
-    // Measured as `change` measures a draft (its key and time too), or long keys would go first.
-    const growth = (key: string, data: unknown): number => {
-      if (data === undefined) return -Infinity;
+    // Each measured once, as stored (with its key and time: or long keys would go first);
+    // null for one refused already for its size, which goes last.
+    const prepared = [...changes].map(([key, data]) => {
+      if (data === undefined) return { key, next: undefined, growth: -Infinity };
       try {
-        draftSize(data);
-        return utf8(canonicalJson({ key, savedAt, data })).length - (drafts.sizes.get(key) ?? 0);
+        const next = stored(key, data, savedAt);
+        return { key, next, growth: next.size - (drafts.sizes.get(key) ?? 0) };
       } catch {
-        return Infinity;
+        return { key, next: null, growth: Infinity };
       }
-    };
-    const ordered = [...changes].map(([key, data]) => ({ key, data, growth: growth(key, data) })).sort((a, b) => (a.growth < b.growth ? -1 : a.growth > b.growth ? 1 : 0));
+    });
+    prepared.sort((a, b) => (a.growth < b.growth ? -1 : a.growth > b.growth ? 1 : 0));
     const refused: string[] = [];
-    for (const { key, data } of ordered) {
+    for (const { key, next } of prepared) {
       try {
-        change(drafts, key, data, savedAt);
+        if (next !== null) {
+          change(drafts, key, next);
+          continue;
+        }
       } catch {
-        refused.push(key);
+        // Refused as a save would be: left out.
       }
+      refused.push(key);
     }
     this.write(vault, drafts.list);
     return refused;

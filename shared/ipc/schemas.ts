@@ -279,4 +279,3 @@ export const AppInfoSchema = z.strictObject({
 export const LOCK_REASONS = ['user', 'idle', 'suspend', 'lock-screen', 'core-stopped'] as const;
 export const LockReasonSchema = z.enum(LOCK_REASONS);
 export type LockReason = z.infer<typeof LockReasonSchema>;
-

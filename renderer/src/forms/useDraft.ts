@@ -117,10 +117,12 @@ export function useDraft<V>(key: string | undefined, restore: (values: V) => voi
         return null;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (sent.current === seq) setSaveError(message);
         // Not saved: still waiting, for the next change's save or for Lock to try again,
-        // unless a later save has gone since with later values.
-        if (sent.current === seq) pending.current ??= values;
+        // unless a later save has gone since with later values (or the draft was discarded).
+        if (sent.current === seq) {
+          setSaveError(message);
+          pending.current ??= values;
+        }
         return message;
       }
     })();
