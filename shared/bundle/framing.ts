@@ -463,10 +463,10 @@ export function describeEntryValue(b: Uint8Array, start: number, out: Int32Array
   return at;
 }
 
-/** How many numbers describeEntryValue writes for one ENTRY value (already framed). */
-export function entryDescriptionLength(b: Uint8Array): number {
-  const headerLength = u32(b, 8);
-  const proofAt = 12 + headerLength;
+/** How many numbers describeEntryValue writes for one ENTRY value (already framed), which `b` holds from `start`. */
+export function entryDescriptionLength(b: Uint8Array, start = 0): number {
+  const headerLength = u32(b, start + 8);
+  const proofAt = start + 12 + headerLength;
   return 3 + 5 * u16(b, proofAt + 1 + b[proofAt]! * HASH_BYTES);
 }
 

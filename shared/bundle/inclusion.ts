@@ -174,12 +174,26 @@ export class InclusionVerifier {
   }
 }
 
-/** Whether `length` bytes of `a` from `aAt` are those of `b` from `bAt`. */
+/** Below this, two views cost more than the loads they save. */
+const WORDWISE_FROM = 96;
+
+/**
+ * Whether `length` bytes of `a` from `aAt` are those of `b` from `bAt`. A proof's rest is
+ * compared with the remembered one for nearly every entry (some 500 bytes), and reading
+ * four bytes at a time through views takes a quarter of the byte-by-byte loads.
+ */
 function equal(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, length: number): boolean {
   let diff = 0;
-  for (let i = 0; i < length; i++) diff |= a[aAt + i]! ^ b[bAt + i]!;
+  let i = 0;
+  if (length >= WORDWISE_FROM) {
+    const av = new DataView(a.buffer, a.byteOffset, a.byteLength);
+    const bv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (; i + 8 <= length; i += 8) diff |= (av.getInt32(aAt + i) ^ bv.getInt32(bAt + i)) | (av.getInt32(aAt + i + 4) ^ bv.getInt32(bAt + i + 4));
+  }
+  for (; i < length; i++) diff |= a[aAt + i]! ^ b[bAt + i]!;
   return diff === 0;
 }
+
 function isHash(value: unknown): value is Uint8Array {
   return value instanceof Uint8Array && value.length === HASH_LENGTH;
 }

@@ -145,7 +145,7 @@ export class SegmentChecker {
   /** Hashes and checks the entries at `spans` of `bytes`, in order. */
   private checkSpans(bytes: Uint8Array, spans: number[], previousIndex: number): SegmentSummary {
     let descLength = 0;
-    for (let s = 0; s < spans.length; s += 2) descLength += entryDescriptionLength(bytes.subarray(spans[s]!, spans[s]! + spans[s + 1]!));
+    for (let s = 0; s < spans.length; s += 2) descLength += entryDescriptionLength(bytes, spans[s]!);
     const desc = new Int32Array(descLength);
     let d = 0;
     for (let s = 0; s < spans.length; s += 2) d = describeEntryValue(bytes, spans[s]!, desc, d);
@@ -216,16 +216,19 @@ function checkEach(
   context: { size: number; inclusion: InclusionVerifier; previousIndex: number },
   visit: (index: number, checked: ReturnType<typeof checkEntry>) => void,
 ): void {
-  let previousIndex = context.previousIndex;
+  // One context and one list of commitments for the whole run (checkEntry keeps neither),
+  // rather than two objects and a list made and dropped per entry.
+  const ctx = { hash: sha256, hashParts: sha256Parts, size: context.size, inclusion: context.inclusion, previousIndex: context.previousIndex };
+  const commitments: Uint8Array[] = [];
   let r = 0;
   for (let s = 0; s < spans.length; s += 2) {
     const raw = readEntryValue(bytes.subarray(spans[s]!, spans[s]! + spans[s + 1]!));
-    const commitments: Uint8Array[] = [];
     const given: EntryHashes = { leaf: hashes.subarray(r, r + HASH), commitments };
     r += HASH;
+    commitments.length = 0;
     for (let f = 0; f < raw.fields.length; f++, r += HASH) commitments.push(hashes.subarray(r, r + HASH));
-    visit(raw.index, checkEntry(raw, { hash: sha256, hashParts: sha256Parts, size: context.size, inclusion: context.inclusion, previousIndex }, given));
-    previousIndex = Math.max(previousIndex, raw.index);
+    visit(raw.index, checkEntry(raw, ctx, given));
+    ctx.previousIndex = Math.max(ctx.previousIndex, raw.index);
   }
 }
 
