@@ -57,6 +57,8 @@ const strictKeepingMark = new TextDecoder('utf-8', { fatal: true, ignoreBOM: tru
  * bundle verification's checking).
  */
 export function parseCanonical(bytes: Uint8Array): { value: unknown } | undefined {
+  // Refused here too, so as not to rest on the decoder's keeping the mark.
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
   let text: string;
   try {
     text = strictKeepingMark.decode(bytes);

@@ -296,6 +296,8 @@ describe('canonical JSON on the hot path', () => {
       same(utf8(text));
     }
     expect(isPlainCanonical('{"a":[1,"x\\n",{"b":null}],"b":true}')).toBe(true);
+    // Text beyond ASCII takes the one pass too: escapes, two-byte, astral and line separators.
+    expect(isPlainCanonical('{"a":"é😀\u2028\\"x\\\\","b":["ü",-12,{}]}')).toBe(true);
     // A byte-order mark is kept by parseCanonical's decoding, and left to the reference.
     expect(isPlainCanonical('\uFEFF{"a":1}')).toBe(false);
   });
