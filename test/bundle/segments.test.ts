@@ -23,7 +23,7 @@ import type { BundlePhase } from '../../electron/core/bundle/progress';
 import type { Verdict } from '../../shared/bundle/verdict';
 import { keyEnvironment } from '../../electron/core/bundle/environment';
 import { verifyLoaded } from '../../electron/core/bundle/verify';
-import { readSegments, SegmentChecker, type SegmentResult } from '../../electron/core/bundle/segments';
+import { claimOrder, readSegments, SegmentChecker, type SegmentResult } from '../../electron/core/bundle/segments';
 import { createEntryHasher } from '../../electron/core/crypto/entry-hasher';
 import { AGE_CHUNK_SIZE, AGE_SEALED_CHUNK_BYTES, AgeDecryptor, ageEncrypt, decryptAgeChunkUnchecked, generateAgeIdentity } from '../../electron/core/formats/age';
 import { tempDir } from '../helpers/tmp';
@@ -191,6 +191,55 @@ describe('the reading check in segments', () => {
     } finally {
       check.dispose();
     }
+  });
+});
+
+describe('the order the threads take segments in', () => {
+  const segments = (lengths: number[]) => {
+    let at = 0;
+    return lengths.map((length) => ({ start: at, end: (at += length), previousIndex: -1 }));
+  };
+
+  it('puts the segments half as large again as the median first, largest first, then the rest in bundle order', () => {
+    expect(Array.from(claimOrder(segments([10, 10, 40, 10, 25, 10, 15, 3])))).toEqual([2, 4, 0, 1, 3, 5, 6, 7]);
+    expect(Array.from(claimOrder(segments([10, 30, 30, 10])))).toEqual([1, 2, 0, 3]);
+    expect(Array.from(claimOrder(segments([7, 7, 7])))).toEqual([0, 1, 2]);
+    expect(Array.from(claimOrder(segments([])))).toEqual([]);
+  });
+
+  it('takes a segment holding an entry larger than a segment first, and the verdict is the same', async () => {
+    const big = await newVault(dir, 'Segment sender, one long note');
+    const { caseId } = addCase(big);
+    const notes = (count: number, from: number) => Array.from({ length: count }, (_, i) => ({ kind: 'note' as const, body: { caseId, text: `Note ${from + i} `.padEnd(700, 'z') } }));
+    big.append(notes(60, 0));
+    big.append([{ kind: 'note', body: { caseId, text: 'A long note '.padEnd(19_000, 'w') } }]);
+    big.append(notes(60, 60));
+    big.append([{ kind: 'note', body: { caseId, text: 'The last, long note '.padEnd(19_000, 'v') } }]);
+    const out = file();
+    await exportBundle(big, { out, selection: { all: true }, singleFile: true });
+    const key = buildKeyCard(big).minisignPublicKey;
+    big.close();
+
+    const loaded = await loadBundle({ path: out }, { limits: DEFAULT_LIMITS, hashWorkerFrom: 0, segments: true, segmentBytes: 8192 });
+    try {
+      const lengths = loaded.segments!.map((segment) => segment.end - segment.start);
+      const longest = lengths.indexOf(Math.max(...lengths));
+      const job = segmentJob(loaded, DEFAULT_LIMITS, JSON.parse(new TextDecoder().decode(loaded.frame.head)).checkpoint);
+      // This thread alone: the segments come in the order they are taken.
+      const seen: number[] = [];
+      const results = await readSegments(job, loaded.sameReading!, undefined, { onSegment: (r) => void seen.push(r.segment) });
+      expect(seen.slice(0, 2).sort((a, b) => a - b)).toEqual(Array.from(claimOrder(job.segments)).slice(0, 2).sort((a, b) => a - b));
+      expect(seen[0]).toBe(longest);
+      expect(seen.slice(2)).toEqual([...seen.slice(2)].sort((a, b) => a - b));
+      expect(results.map((r) => r.segment)).toEqual(loaded.segments!.map((_, j) => j));
+    } finally {
+      releaseLoaded(loaded);
+    }
+    const inSegments = await inspectBundle({ trustKey: key }, out, { hashWorkerFrom: 0, segmentBytes: 8192 });
+    const whole = await inspectBundle({ trustKey: key }, out, { hashWorkerFrom: 0, segments: false });
+    expect(inSegments.valid).toBe(true);
+    expect(inSegments.entries.verified).toBe(inSegments.entries.count);
+    expect({ ...inSegments, stats: undefined }).toEqual({ ...whole, stats: undefined });
   });
 });
 

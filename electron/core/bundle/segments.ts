@@ -183,6 +183,26 @@ export class SegmentChecker {
 const HASH = 32;
 
 /**
+ * The order in which the threads take the segments: first those that hold half as much
+ * again as the typical (median) one, the largest first, then the rest in bundle order. A
+ * segment is cut at the first entry boundary past its size, so one holding an entry larger
+ * than a segment (an export's audit entry lists every entry it sent: 4.4 MB for 100k) is
+ * checked by one thread alone; taken last, it kept the other thread waiting ~80 ms of a
+ * 1.4 s verification. Any order gives the same verdict: the results are taken in bundle
+ * order (verify.ts). Both threads compute it from the same segments.
+ */
+export function claimOrder(segments: readonly Segment[]): Int32Array {
+  const length = (j: number): number => segments[j]!.end - segments[j]!.start;
+  const sorted = segments.map((_, j) => length(j)).sort((a, b) => a - b);
+  const typical = sorted.length === 0 ? 0 : sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const large: number[] = [];
+  const rest: number[] = [];
+  for (let j = 0; j < segments.length; j++) (length(j) * 2 > typical * 3 ? large : rest).push(j);
+  large.sort((a, b) => length(b) - length(a) || a - b);
+  return Int32Array.from([...large, ...rest]);
+}
+
+/**
  * An empty list whose elements may be anything from the start. An empty literal starts as
  * a list of small integers, and the first id or preview pushed changed its hidden class
  * under the compiled loop, which the engine then threw away (twice a thread, every run).
@@ -309,7 +329,9 @@ export async function readSegments(
   let checker: SegmentChecker | undefined;
   try {
     checker = new SegmentChecker(job, createEntryHasher(), options.ageKey);
-    for (let j = Atomics.add(claim, 0, 1); j < count; j = Atomics.add(claim, 0, 1)) {
+    const order = claimOrder(job.segments);
+    for (let c = Atomics.add(claim, 0, 1); c < count; c = Atomics.add(claim, 0, 1)) {
+      const j = order[c]!;
       taken(checker.check(j, sameReading.segmentKey(j)));
       // Lets the worker's answers in, and a cancellation.
       await tick(options.signal);

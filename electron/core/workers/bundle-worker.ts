@@ -21,7 +21,7 @@ import { createBlake2b, createSha256, resumeBlake2b, sha256, type StreamHasher }
 import { loadSodium } from '../crypto/sodium';
 import { keyedReading, resumeReading } from '../crypto/same-reading';
 import { concatBytes, fromHex } from '../../../shared/bytes';
-import { checkEntriesWithHashes, SegmentChecker } from '../bundle/segments';
+import { checkEntriesWithHashes, claimOrder, SegmentChecker } from '../bundle/segments';
 import { toErrorInfo } from '../../../shared/errors';
 import { BUNDLE_PROTOCOL, SEGMENT_KEY_BYTES, type BundleWorkerData, type EntryOutcome, type FromBundleWorker, type HashName, type ToBundleWorker } from './bundle-protocol';
 
@@ -57,7 +57,9 @@ function checkSegments(hashEntries: EntryHasher, m: Extract<ToBundleWorker, { ty
   let checker: SegmentChecker | undefined;
   try {
     checker = new SegmentChecker(m.job, hashEntries, m.ageKey);
-    for (let j = Atomics.add(m.claim, 0, 1); j < count; j = Atomics.add(m.claim, 0, 1)) {
+    const order = claimOrder(m.job.segments);
+    for (let c = Atomics.add(m.claim, 0, 1); c < count; c = Atomics.add(m.claim, 0, 1)) {
+      const j = order[c]!;
       send({ type: 'segment', result: checker.check(j, m.keys.subarray(j * SEGMENT_KEY_BYTES, (j + 1) * SEGMENT_KEY_BYTES)) });
     }
     send({ type: 'segments-done' });
